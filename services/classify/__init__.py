@@ -1,0 +1,3 @@
+"""The classify stage."""
+
+VERSION = "1.0.0"

@@ -1,0 +1,3 @@
+"""The clean stage."""
+
+VERSION = "1.0.0"

@@ -1,0 +1,1 @@
+"""What every stage shares: event envelope and models, names, settings, logging, Redis."""

@@ -1,0 +1,82 @@
+"""Every stream, consumer group and key name in one place.
+
+All names hang off one prefix (``NEWSFACTS_PREFIX``, default ``nf``) so that
+tests, demos and several deployments can share one Redis without touching each
+other's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Pipeline stages in order; each reads the stream named after the stage before it.
+STAGES: tuple[str, ...] = ("ingest", "clean", "classify", "enrich", "index")
+
+#: Stage -> the log stream it reads (its input).
+STAGE_INPUT: dict[str, str] = {
+    "ingest": "submitted",
+    "clean": "ingested",
+    "classify": "cleaned",
+    "enrich": "classified",
+    "index": "enriched",
+}
+
+#: Stage -> the log stream its normal output goes to.
+STAGE_OUTPUT: dict[str, str] = {
+    "ingest": "ingested",
+    "clean": "cleaned",
+    "classify": "classified",
+    "enrich": "enriched",
+    "index": "indexed",
+}
+
+#: Every stream of the fact log, in pipeline order; the projector folds all of them.
+LOG_STREAMS: tuple[str, ...] = (
+    "submitted",
+    "ingested",
+    "cleaned",
+    "classified",
+    "enriched",
+    "indexed",
+    "rejected",
+)
+
+#: Event types that go to a fixed stream whoever emits them.
+TYPE_STREAM: dict[str, str] = {
+    "article.rejected": "rejected",
+}
+
+#: The field of a stream entry that carries the event JSON.
+EVENT_FIELD = "event"
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Key names under one prefix."""
+
+    prefix: str = "nf"
+
+    def stream(self, short: str) -> str:
+        """Full key of a log stream, e.g. ``nf:stream:cleaned``."""
+        return f"{self.prefix}:stream:{short}"
+
+    def input_stream(self, stage: str) -> str:
+        return self.stream(STAGE_INPUT[stage])
+
+    def output_stream(self, stage: str, event_type: str) -> str:
+        return self.stream(TYPE_STREAM.get(event_type, STAGE_OUTPUT[stage]))
+
+    def group(self, stage: str) -> str:
+        """Consumer group of a stage on its input stream."""
+        return stage
+
+    def done(self, stage: str) -> str:
+        """Hash of input events a stage has already turned into facts (effectively-once guard)."""
+        return f"{self.prefix}:done:{stage}"
+
+    def fingerprints(self) -> str:
+        """Hash article-id:content-hash -> first submitted event id (exact-duplicate guard)."""
+        return f"{self.prefix}:ingest:fingerprints"
+
+    def all_streams(self) -> list[str]:
+        return [self.stream(s) for s in LOG_STREAMS]

@@ -1,0 +1,3 @@
+"""The enrich stage."""
+
+VERSION = "1.0.0"

@@ -1,0 +1,3 @@
+"""The index stage."""
+
+VERSION = "1.0.0"

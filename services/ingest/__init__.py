@@ -1,0 +1,3 @@
+"""The ingest stage."""
+
+VERSION = "1.0.0"
