@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import uuid_utils
@@ -21,6 +21,7 @@ from services.common.rejection import Rejection
 
 SPECVERSION = "1.0"
 _NAMESPACE = uuid.UUID("6f1b2c62-4c1e-4f53-9a57-2f7c4c1d9e01")
+M = TypeVar("M", bound=BaseModel)
 _SCHEMA_RE = re.compile(r"^urn:newsfacts:schema:(?P<type>[a-z.]+):(?P<version>\d+)$")
 
 
@@ -137,3 +138,11 @@ def _first_error(exc: ValidationError) -> str:
     where = ".".join(str(p) for p in err["loc"]) or "(root)"
     more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return f"{where}: {err['msg']}{more}"
+
+
+def read_as(event: Envelope, model: type[M]) -> M:
+    """The typed data of an event that must be of ``model``; ``Rejection`` otherwise."""
+    data = read_data(event)
+    if not isinstance(data, model):
+        raise Rejection(RejectReason.UNKNOWN_EVENT_TYPE, f"expected {model.__name__}, got {event.type}")
+    return data

@@ -45,7 +45,6 @@ class ArticleDuplicateV1(_Data):
 
     article_id: str
     content_hash: str
-    first_event_id: str = Field(description="The submission event that was accepted first.")
 
 
 class RejectReason(StrEnum):

@@ -1,0 +1,36 @@
+# newsfacts — the few verbs you need. Everything installs itself into .venv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo up test lint format clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+demo: install          ## start everything, publish the seeds, print what was learned, stop
+	$(BIN)/newsfacts demo
+
+up: install            ## run every worker and the projector until Ctrl-C
+	$(BIN)/newsfacts up
+
+test: install          ## the whole suite: unit, component, integration, end-to-end (real server)
+	$(BIN)/python -m pytest -q
+
+lint: install          ## ruff and mypy (strict) on the product code
+	$(BIN)/ruff check services tests
+	$(BIN)/ruff format --check services tests
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format services tests
+	$(BIN)/ruff check --fix services tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

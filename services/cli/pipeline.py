@@ -1,0 +1,152 @@
+"""Commands that run or feed the pipeline: up, worker, publish, status, server, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from services.cli import demo
+from services.cli.output import emit_json, fail, table
+from services.cli.supervisor import ROLES, Supervisor, parse_scale
+from services.common import connection, server
+from services.common.logging import configure_logging
+from services.common.settings import Settings
+from services.common.status import as_json, stream_status
+from services.common.topology import ensure_topology
+from services.publish.publisher import publish
+from services.publish.sources import SourceError, read_paths
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    configure_logging(settings, stage=args.role)
+    if args.role == "projector":
+        from services.projector.app import projector_app
+
+        app = projector_app(settings)
+    else:
+        from services.common.worker import worker_app
+        from services.stages import STAGES
+
+        app = worker_app(STAGES[args.role], settings)
+    asyncio.run(app.run())
+    return 0
+
+
+def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        scale = parse_scale(args.scale or [])
+    except ValueError as exc:
+        return fail(str(exc))
+    started = _ensure_server(settings)
+    supervisor = Supervisor(scale)
+    supervisor.start()
+    print(f"newsfacts up: {supervisor.describe()} on {connection.redact(connection.redis_url(settings))}")
+    print("Ctrl-C stops every worker gracefully.", flush=True)
+    try:
+        exited = supervisor.wait_any()
+        if exited:
+            print(f"newsfacts: worker {exited[0]} exited with {exited[1]}; stopping the others", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    codes = supervisor.stop()
+    if started:
+        server.stop_server(settings)
+    return 0 if all(c == 0 for c in codes.values()) else 1
+
+
+def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> Any:
+        client = connection.client(connection.redis_url(settings))
+        try:
+            await ensure_topology(client, settings.names)
+            return await publish(client, settings.names, read_paths(args.paths))
+        finally:
+            await client.aclose()
+
+    try:
+        report = asyncio.run(run())
+    except (SourceError, OSError) as exc:
+        return fail(str(exc))
+    if args.json:
+        emit_json({"sent": report.sent, "event_ids": report.event_ids, "warnings": report.warnings})
+    else:
+        for origin, message in report.warnings:
+            print(f"warning: {origin}: {message}", file=sys.stderr)
+        print(f"published {report.sent} item(s) to {settings.names.input_stream('ingest')}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> Any:
+        client = connection.client(connection.redis_url(settings))
+        try:
+            return await stream_status(client, settings.names)
+        finally:
+            await client.aclose()
+
+    rows = asyncio.run(run())
+    if args.json:
+        emit_json(as_json(rows))
+        return 0
+    lines = []
+    for row in rows:
+        groups = row.groups or []
+        if not groups:
+            lines.append([row.stream, str(row.length), "-", "-", "-", "-"])
+        for g in groups:
+            lag = "?" if g.lag is None else str(g.lag)
+            lines.append([row.stream, str(row.length), g.name, lag, str(g.pending), str(g.consumers)])
+    print(table(lines, ["stream", "length", "group", "lag", "pending", "consumers"]))
+    return 0
+
+
+def cmd_server(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.redis_url is not None:
+        return fail("REDIS_URL is set: newsfacts does not manage that server")
+    if args.action == "start":
+        srv = server.ensure_server(settings)
+        print(f"embedded server running: pid {srv.pid}, {connection.redact(srv.url)}, data in {srv.directory}")
+    elif args.action == "stop":
+        print("stopped" if server.stop_server(settings) else "not running")
+    else:
+        srv_or_none = server.running(settings)
+        if srv_or_none is None:
+            print("not running")
+            return 1
+        print(f"running: pid {srv_or_none.pid}, {connection.redact(srv_or_none.url)}")
+    return 0
+
+
+def _ensure_server(settings: Settings) -> bool:
+    """Start the embedded server when it is ours to manage and not yet up; True if this call started it."""
+    if settings.redis_url is not None or server.running(settings) is not None:
+        return False
+    server.ensure_server(settings)
+    return True
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("up", help="run every worker and the projector until Ctrl-C")
+    p.add_argument("--scale", action="append", metavar="ROLE=N", help="processes of a role (repeatable)")
+    p.set_defaults(handler=cmd_up)
+
+    p = sub.add_parser("worker", help="run one process of a stage (start it N times to scale)")
+    p.add_argument("role", choices=ROLES)
+    p.set_defaults(handler=cmd_worker)
+
+    p = sub.add_parser("publish", help="publish articles: JSON, JSONL, a folder of .json/.html/.txt, or - (stdin)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_publish)
+
+    p = sub.add_parser("status", help="streams, groups, lag, pending, consumers")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("server", help="manage the embedded server (when REDIS_URL is unset)")
+    p.add_argument("action", choices=["start", "stop", "status"])
+    p.set_defaults(handler=cmd_server)
+
+    demo.register(sub, ensure_server=_ensure_server)

@@ -1,0 +1,73 @@
+"""Atomic append-and-acknowledge: the step that makes facts effectively-once.
+
+Each input entry is committed by one Lua script run (``commit.lua``) that checks
+an idempotency guard, appends the outputs and acknowledges the input, so a crash
+can never leave outputs appended but the input unacknowledged (or the reverse),
+and a redelivered input appends nothing. One batch is one pipelined round trip.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Any
+
+from redis.asyncio import Redis
+
+from services.common.envelope import Envelope, encode
+
+_SCRIPT = files("services.common").joinpath("commit.lua").read_text()
+STATUS = {1: "new", 0: "already_done", 2: "duplicate"}
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """Idempotency guard: ``field`` in hash ``key`` remembers ``token`` once committed."""
+
+    key: str
+    field: str
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What to commit for one input entry."""
+
+    entry_id: bytes | str
+    guard: Guard
+    events: tuple[tuple[str, Envelope], ...] = ()
+    otherwise: tuple[tuple[str, Envelope], ...] = field(default=())
+
+
+class Committer:
+    """Commits outcomes for one input stream and group."""
+
+    def __init__(self, client: Redis, input_stream: str, group: str) -> None:
+        self._client = client
+        self._script = client.register_script(_SCRIPT)
+        self._input = input_stream
+        self._group = group
+
+    async def commit(self, outcomes: list[Outcome]) -> Counter[str]:
+        """Commit every outcome in one pipelined round trip; count results by status."""
+        if not outcomes:
+            return Counter()
+        async with self._client.pipeline(transaction=False) as pipe:
+            for outcome in outcomes:
+                keys, args = self._arguments(outcome)
+                await self._script(keys=keys, args=args, client=pipe)
+            results = await pipe.execute()
+        return Counter(STATUS[int(r)] for r in results)
+
+    def _arguments(self, outcome: Outcome) -> tuple[list[str], list[Any]]:
+        streams: list[str] = []
+        pairs: list[Any] = []
+        for stream, event in (*outcome.events, *outcome.otherwise):
+            if stream not in streams:
+                streams.append(stream)
+            pairs += [streams.index(stream) + 1, encode(event)]
+        entry = outcome.entry_id.decode() if isinstance(outcome.entry_id, bytes) else outcome.entry_id
+        guard = outcome.guard
+        args = [self._group, entry, guard.field, guard.token, len(outcome.events), *pairs]
+        return [self._input, guard.key, *streams], args

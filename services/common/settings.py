@@ -1,0 +1,64 @@
+"""One settings object, read from the environment once at the entrypoint and passed down."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.common.names import Names
+
+
+def _default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "newsfacts"
+
+
+class Settings(BaseSettings):
+    """Every setting newsfacts reads; each maps to an environment variable ``NEWSFACTS_<NAME>``.
+
+    ``REDIS_URL`` is read without the prefix because that is the name everybody uses.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="NEWSFACTS_", extra="ignore", frozen=True)
+
+    redis_url: SecretStr | None = Field(
+        default=None,
+        validation_alias="REDIS_URL",
+        description="redis:// or rediss:// URL of your server (password inside). Unset: embedded server.",
+    )
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Where the embedded server keeps its AOF and the projector its read models.",
+    )
+    prefix: str = Field(default="nf", pattern=r"^[A-Za-z0-9_.-]{1,40}$", description="Key prefix.")
+    embedded_password: SecretStr | None = Field(
+        default=None, description="Require this password on the embedded server (it binds loopback only)."
+    )
+    batch_size: int = Field(default=100, ge=1, le=10_000, description="Max entries a worker reads at once.")
+    block_ms: int = Field(default=100, ge=1, le=60_000, description="Max wait for new entries (ms).")
+    claim_idle_ms: int = Field(
+        default=30_000, ge=100, description="Entries pending this long at a dead consumer are reclaimed (ms)."
+    )
+    max_article_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, description="Largest accepted input.")
+    raw_keep_bytes: int = Field(default=64 * 1024, ge=256, description="Bytes of a rejected input kept.")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
+        return value
+
+    @property
+    def names(self) -> Names:
+        return Names(self.prefix)
+
+    @property
+    def readmodel_path(self) -> Path:
+        return self.data_dir / "readmodels" / f"{self.prefix}.sqlite"

@@ -1,0 +1,135 @@
+"""What a pipeline stage is, and how one input entry becomes one commit.
+
+A stage is plain data: its name, code version, the event types it accepts and
+a pure ``process`` function. ``outcome_for`` wraps any stage with the rules all
+stages share: decode the entry, skip types the stage does not handle, turn
+input faults into ``article.rejected`` facts, and guard the commit so a
+redelivered entry appends nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from services.common.committer import Guard, Outcome
+from services.common.envelope import Envelope, decode, derived_id, make_event
+from services.common.events.intake import ArticleRejectedV1, RejectReason
+from services.common.names import EVENT_FIELD, Names
+from services.common.rejection import Rejection
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A stage's answer for one input: events to append, optionally under a custom guard."""
+
+    events: list[Envelope]
+    guard: Guard | None = None
+    otherwise: list[Envelope] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One pipeline stage, independent of any broker."""
+
+    name: str
+    version: str
+    accepts: frozenset[str]
+    process: Callable[[Envelope, StageContext], Result]
+    #: How to read an entry's event; ingest overrides it to also accept bare articles.
+    read: Callable[[bytes, str, StageContext], Envelope] = lambda raw, _entry, _ctx: decode(raw)
+
+    @property
+    def producer(self) -> str:
+        return f"{self.name}/{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class StageContext:
+    """What a stage's process function may know beyond the event."""
+
+    names: Names
+    stage: str
+    version: str
+    max_article_bytes: int = 4 * 1024 * 1024
+    raw_keep_bytes: int = 64 * 1024
+
+    def derive(self, parent: Envelope, event_type: str, data: BaseModel, *, subject: str | None) -> Envelope:
+        """An event caused by ``parent``, with a deterministic id (same input, same version, same id)."""
+        producer = f"{self.stage}/{self.version}"
+        return make_event(
+            event_type,
+            data,
+            source=f"newsfacts/{self.stage}",
+            stageversion=producer,
+            subject=subject,
+            correlationid=parent.correlationid,
+            causationid=parent.id,
+            event_id=derived_id(parent.id, producer, event_type),
+        )
+
+    def rejected(
+        self, raw: bytes, entry_id: str, fault: Rejection, parent: Envelope | None = None
+    ) -> Envelope:
+        """An ``article.rejected`` fact that keeps the input (up to ``raw_keep_bytes``)."""
+        data = ArticleRejectedV1(
+            stage=self.stage,
+            reason=fault.reason,
+            message=fault.message,
+            article_id=parent.subject if parent else None,
+            input_entry_id=entry_id,
+            input_event_id=parent.id if parent else None,
+            raw=raw[: self.raw_keep_bytes].decode("utf-8", errors="replace"),
+            raw_size=len(raw),
+            raw_sha256=hashlib.sha256(raw).hexdigest(),
+        )
+        producer = f"{self.stage}/{self.version}"
+        cause = parent.id if parent else f"{self.names.input_stream(self.stage)}:{entry_id}"
+        return make_event(
+            "article.rejected",
+            data,
+            source=f"newsfacts/{self.stage}",
+            stageversion=producer,
+            subject=parent.subject if parent else None,
+            correlationid=parent.correlationid if parent else derived_id(cause, "correlation", ""),
+            causationid=parent.id if parent else None,
+            event_id=derived_id(cause, producer, "article.rejected"),
+        )
+
+
+def outcome_for(
+    stage: Stage, ctx: StageContext, entry_id: bytes | str, fields: Mapping[bytes, bytes]
+) -> Outcome:
+    """Turn one stream entry into what to commit for it. Never raises on bad input."""
+    eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    raw = fields.get(EVENT_FIELD.encode(), b"")
+    default_guard = Guard(ctx.names.done(stage.name), f"{stage.version}:{eid}", eid)
+    names = ctx.names
+    parent: Envelope | None = None
+    try:
+        if not raw:
+            keys = sorted(k.decode("utf-8", "replace") for k in fields)
+            raise Rejection(
+                RejectReason.BAD_ENVELOPE, f"stream entry has no '{EVENT_FIELD}' field (fields: {keys})"
+            )
+        parent = stage.read(raw, eid, ctx)
+        if parent.type not in stage.accepts:
+            return Outcome(entry_id, default_guard)
+        result = stage.process(parent, ctx)
+    except Rejection as fault:
+        event = ctx.rejected(raw or _fields_as_bytes(fields), eid, fault, parent)
+        return Outcome(entry_id, default_guard, ((names.output_stream(stage.name, event.type), event),))
+    guard = result.guard or Guard(names.done(stage.name), f"{stage.version}:{parent.id}", parent.id)
+    return Outcome(
+        entry_id,
+        guard,
+        tuple((names.output_stream(stage.name, e.type), e) for e in result.events),
+        tuple((names.output_stream(stage.name, e.type), e) for e in result.otherwise),
+    )
+
+
+def _fields_as_bytes(fields: Mapping[bytes, bytes]) -> bytes:
+    return b"&".join(k + b"=" + v for k, v in fields.items())

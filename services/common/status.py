@@ -1,0 +1,62 @@
+"""Pipeline status read from Redis: stream lengths, and per group its lag, pending and consumers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from services.common.names import LOG_STREAMS, Names
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStatus:
+    name: str
+    consumers: int
+    pending: int
+    lag: int | None
+    last_delivered: str
+
+
+@dataclass(frozen=True, slots=True)
+class StreamStatus:
+    stream: str
+    key: str
+    length: int
+    groups: list[GroupStatus] = field(default_factory=list)
+
+
+async def stream_status(client: Redis, names: Names) -> list[StreamStatus]:
+    """One row per log stream, in pipeline order."""
+    rows = []
+    for short in LOG_STREAMS:
+        key = names.stream(short)
+        length = int(await client.xlen(key))
+        groups: list[GroupStatus] = []
+        try:
+            infos = await client.xinfo_groups(key)
+        except ResponseError:  # no such stream yet
+            infos = []
+        for info in infos:
+            lag = info.get("lag")
+            groups.append(
+                GroupStatus(
+                    name=_text(info["name"]),
+                    consumers=int(info["consumers"]),
+                    pending=int(info["pending"]),
+                    lag=int(lag) if lag is not None else None,
+                    last_delivered=_text(info["last-delivered-id"]),
+                )
+            )
+        rows.append(StreamStatus(short, key, length, groups))
+    return rows
+
+
+def as_json(rows: list[StreamStatus]) -> list[dict[str, Any]]:
+    return [asdict(r) for r in rows]
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

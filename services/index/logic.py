@@ -1,0 +1,49 @@
+"""The index stage's pure logic: an enriched article becomes the document the search model indexes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from services.common.events.facts import ArticleEnrichedV1, Entity, SearchDocument
+from services.index.keyphrases import key_phrases
+from services.index.sentences import lede
+
+#: Languages the stopword list is for; 'und' (undetermined) is treated as English.
+RAKE_LANGUAGES = frozenset({"en", "und"})
+MAX_KEY_PHRASES = 8
+LEDE_LIMIT = 300
+
+
+def build_document(enriched: ArticleEnrichedV1) -> SearchDocument:
+    """The search document of an article: lede, key phrases, topics and entities, best first."""
+    article = enriched.article
+    entities = _by_mentions(enriched.entities)
+    names = _distinct(e.name for e in entities)
+    if article.language in RAKE_LANGUAGES:
+        forms = [*names, *(form for e in entities for form in e.surface_forms)]
+        phrases = key_phrases(article.title, article.text, forms, limit=MAX_KEY_PHRASES)
+    else:
+        phrases = names[:MAX_KEY_PHRASES]  # no stopword list for this language: entities are the best cue
+    topics = sorted(enriched.topics, key=lambda t: -t.score)  # stable: ties keep the classifier's order
+    return SearchDocument(
+        article_id=article.article_id,
+        title=article.title,
+        lede=lede(article.text, LEDE_LIMIT),
+        text=article.text,
+        key_phrases=phrases,
+        topics=_distinct(t.label for t in topics),
+        entities=names,
+        source=article.source,
+        url=article.url,
+        published_at=article.published_at,
+        language=article.language,
+        word_count=article.word_count,
+    )
+
+
+def _by_mentions(entities: list[Entity]) -> list[Entity]:
+    return sorted(entities, key=lambda e: (-e.mentions, e.first_offset, e.name))
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))

@@ -1,0 +1,1 @@
+"""Publishing articles into the ingest stream (the ``newsfacts publish`` boundary)."""

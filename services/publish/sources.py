@@ -1,0 +1,99 @@
+"""Reading articles from files, folders and stdin into raw submissions.
+
+Each item becomes either a parsed JSON object or, when it cannot be parsed,
+its raw bytes: those are still published, so that ingest records them as
+``article.rejected`` with a reason instead of losing them silently.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+SUFFIXES = (".json", ".jsonl", ".ndjson", ".html", ".htm", ".txt")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing to publish and where it came from (``file:line``)."""
+
+    origin: str
+    article: dict[str, object] | None
+    raw: bytes
+
+
+class SourceError(ValueError):
+    """A path that cannot be read at all."""
+
+
+def read_paths(paths: list[str]) -> Iterator[Item]:
+    """Items from every path, in order; ``-`` reads standard input."""
+    for path in paths:
+        if path == "-":
+            yield from _from_json_text(sys.stdin.buffer.read(), "<stdin>")
+            continue
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            if not files:
+                raise SourceError(f"{path}: no {', '.join(SUFFIXES)} files in this folder")
+            for f in files:
+                yield from _from_file(f)
+        elif p.is_file():
+            yield from _from_file(p)
+        else:
+            raise SourceError(f"{path}: no such file or folder")
+
+
+def _from_file(path: Path) -> Iterator[Item]:
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        yield Item(str(path), {"html": data.decode("utf-8", errors="replace"), "source": path.stem}, data)
+    elif suffix == ".txt":
+        yield Item(str(path), _text_article(data.decode("utf-8", errors="replace")), data)
+    else:
+        yield from _from_json_text(data, str(path))
+
+
+def _text_article(text: str) -> dict[str, object]:
+    """A .txt file: a first line followed by a blank line is the title; the rest is the body."""
+    head, sep, rest = text.strip().partition("\n\n")
+    if sep and "\n" not in head and len(head) < 300:
+        return {"title": head.strip(), "body": rest.strip()}
+    return {"body": text.strip()}
+
+
+def _from_json_text(data: bytes, origin: str) -> Iterator[Item]:
+    """A JSON object, a JSON array of objects, or JSON Lines."""
+    stripped = data.strip()
+    if not stripped:
+        return
+    try:
+        whole = orjson.loads(stripped)
+    except orjson.JSONDecodeError:
+        whole = None
+        lines = stripped.split(b"\n")
+        if len(lines) == 1:
+            yield Item(origin, None, stripped)
+            return
+        for n, line in enumerate(lines, 1):
+            if line.strip():
+                yield _item(f"{origin}:{n}", line.strip())
+        return
+    items = whole if isinstance(whole, list) else [whole]
+    for n, obj in enumerate(items, 1):
+        where = f"{origin}[{n}]" if isinstance(whole, list) else origin
+        yield Item(where, obj, orjson.dumps(obj)) if isinstance(obj, dict) else Item(where, None, orjson.dumps(obj))
+
+
+def _item(origin: str, line: bytes) -> Item:
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return Item(origin, None, line)
+    return Item(origin, obj if isinstance(obj, dict) else None, line)
