@@ -27,6 +27,8 @@ _FURNITURE_XPATH = "|".join(f"//{tag}" for tag in _FURNITURE)
 
 # A tag such as <p>, </div> or <br/>; "a < b" in prose does not match.
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--")
+# lxml refuses str input that declares an encoding; the text is already decoded, so drop it.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
@@ -42,7 +44,7 @@ class Extracted:
 def _parse(markup: str) -> lxml.html.HtmlElement | None:
     """Parse ``markup`` and drop the unsafe elements; None when there is nothing to parse."""
     try:
-        tree = lxml.html.document_fromstring(markup)
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
     except (lxml.etree.ParserError, ValueError):
         return None
     for node in tree.xpath(_UNSAFE_XPATH):

@@ -27,6 +27,13 @@ _MACRO = {"arz": "ar", "ary": "ar", "yue": "zh", "wuu": "zh", "uzs": "uz", "sdh"
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+def _fold_headline_case(sample: str) -> str:
+    """Lower-case Title Case text: the model reads "Yen Slides As Japan..." as capitalised names."""
+    words = sample.split()
+    capitalised = sum(1 for word in words if word[:1].isupper())
+    return sample.lower() if capitalised * 2 > len(words) else sample
+
+
 @cache
 def _identifier() -> Any:
     """The identifier, built on first use: unpacking the model takes about a second."""
@@ -49,7 +56,7 @@ def detect_language(text: str, hint: str | None = None) -> tuple[str, float]:
     sample = text[:SAMPLE_CHARS]
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return (hinted, HINT_CONFIDENCE) if hinted else (UNDETERMINED, 0.0)
-    ranking: list[tuple[str, float]] = _identifier().rank(sample)
+    ranking: list[tuple[str, float]] = _identifier().rank(_fold_headline_case(sample))
     best, confidence = ranking[0]
     detected = _iso639_1(best)
     if hinted and hinted != detected and confidence < SURE:
