@@ -28,7 +28,9 @@ class InlineRun:
     rejected: Envelope | None
 
 
-def run_inline(raw: bytes, names: Names | None = None, *, max_article_bytes: int = 4 * 1024 * 1024) -> InlineRun:
+def run_inline(
+    raw: bytes, names: Names | None = None, *, max_article_bytes: int = 4 * 1024 * 1024
+) -> InlineRun:
     """Run every stage on one raw submission (an envelope or a bare article JSON)."""
     names = names or Names("inline")
     events: list[Envelope] = []
@@ -42,7 +44,7 @@ def run_inline(raw: bytes, names: Names | None = None, *, max_article_bytes: int
             result = stage.process(current, ctx)
         except Rejection as fault:
             rejection = ctx.rejected(raw if current is None else encode(current), "0-1", fault, current)
-            return InlineRun(events + [rejection], rejection)
+            return InlineRun([*events, rejection], rejection)
         events.extend(result.events)
         current = result.events[0]
     return InlineRun(events, None)

@@ -47,7 +47,9 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     try:
         exited = supervisor.wait_any()
         if exited:
-            print(f"newsfacts: worker {exited[0]} exited with {exited[1]}; stopping the others", file=sys.stderr)
+            print(
+                f"newsfacts: worker {exited[0]} exited with {exited[1]}; stopping the others", file=sys.stderr
+            )
     except KeyboardInterrupt:
         pass
     codes = supervisor.stop()
@@ -107,7 +109,9 @@ def cmd_server(args: argparse.Namespace, settings: Settings) -> int:
         return fail("REDIS_URL is set: newsfacts does not manage that server")
     if args.action == "start":
         srv = server.ensure_server(settings)
-        print(f"embedded server running: pid {srv.pid}, {connection.redact(srv.url)}, data in {srv.directory}")
+        print(
+            f"embedded server running: pid {srv.pid}, {connection.redact(srv.url)}, data in {srv.directory}"
+        )
     elif args.action == "stop":
         print("stopped" if server.stop_server(settings) else "not running")
     else:
@@ -136,7 +140,9 @@ def register(sub: Any) -> None:
     p.add_argument("role", choices=ROLES)
     p.set_defaults(handler=cmd_worker)
 
-    p = sub.add_parser("publish", help="publish articles: JSON, JSONL, a folder of .json/.html/.txt, or - (stdin)")
+    p = sub.add_parser(
+        "publish", help="publish articles: JSON, JSONL, a folder of .json/.html/.txt, or - (stdin)"
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=cmd_publish)

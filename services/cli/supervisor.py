@@ -31,7 +31,7 @@ class Supervisor:
                 self._children.append((role, proc))
 
     def describe(self) -> str:
-        return ", ".join(f"{role}×{n}" if n > 1 else role for role, n in self._scale.items() if n)
+        return ", ".join(f"{role}x{n}" if n > 1 else role for role, n in self._scale.items() if n)
 
     def wait_any(self) -> tuple[str, int] | None:
         """Block until a child exits; return its role and exit code (None if there are no children)."""
@@ -66,6 +66,8 @@ def parse_scale(values: list[str]) -> dict[str, int]:
     for value in values:
         role, sep, count = value.partition("=")
         if not sep or role not in ROLES or not count.isdigit() or not 0 <= int(count) <= 64:
-            raise ValueError(f"--scale takes ROLE=N with ROLE in {', '.join(ROLES)} and N in 0..64, not {value!r}")
+            raise ValueError(
+                f"--scale takes ROLE=N with ROLE in {', '.join(ROLES)} and N in 0..64, not {value!r}"
+            )
         scale[role] = int(count)
     return scale

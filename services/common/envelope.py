@@ -38,7 +38,9 @@ class Envelope(BaseModel):
     time: str = Field(description="RFC 3339 time the event was made.")
     datacontenttype: str = "application/json"
     dataschema: str = Field(pattern=_SCHEMA_RE.pattern, description="urn:newsfacts:schema:TYPE:VERSION")
-    correlationid: str = Field(min_length=1, description="One per article submission, carried through every stage.")
+    correlationid: str = Field(
+        min_length=1, description="One per article submission, carried through every stage."
+    )
     causationid: str | None = Field(default=None, description="Id of the event that caused this one.")
     stageversion: str = Field(description="Code version of the producing stage, e.g. 'clean/1.0.0'.")
     data: dict[str, Any]

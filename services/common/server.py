@@ -25,6 +25,8 @@ from urllib.parse import quote
 
 import orjson
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from services.common.settings import Settings
 
@@ -108,7 +110,10 @@ def stop_server(settings: Settings) -> bool:
     server = running(settings)
     if server is None:
         return False
-    client = redis.Redis(host="127.0.0.1", port=server.port, password=server.password)
+    # No retries: the dropped connection after SHUTDOWN is the sign of success.
+    client = redis.Redis(
+        host="127.0.0.1", port=server.port, password=server.password, retry=Retry(NoBackoff(), 0)
+    )
     with contextlib.suppress(redis.ConnectionError):
         client.shutdown(save=False)
     client.close()
@@ -153,7 +158,11 @@ def _start(binary: str, directory: Path, password: str | None) -> EmbeddedServer
 
 def _answers(server: EmbeddedServer) -> bool:
     client = redis.Redis(
-        host="127.0.0.1", port=server.port, password=server.password, socket_connect_timeout=0.5
+        host="127.0.0.1",
+        port=server.port,
+        password=server.password,
+        socket_connect_timeout=0.5,
+        retry=Retry(NoBackoff(), 0),
     )
     try:
         return bool(client.ping())

@@ -51,7 +51,9 @@ class Settings(BaseSettings):
     @field_validator("redis_url")
     @classmethod
     def _check_scheme(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+        if value is not None and not value.get_secret_value().startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
             raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
         return value
 

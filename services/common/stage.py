@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from faststream.redis import BinaryMessageFormatV1
 from pydantic import BaseModel
 
 from services.common.committer import Guard, Outcome
@@ -20,6 +21,9 @@ from services.common.envelope import Envelope, decode, derived_id, make_event
 from services.common.events.intake import ArticleRejectedV1, RejectReason
 from services.common.names import EVENT_FIELD, Names
 from services.common.rejection import Rejection
+
+_EVENT_KEY = EVENT_FIELD.encode()
+_FASTSTREAM_KEY = b"__data__"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +109,7 @@ def outcome_for(
 ) -> Outcome:
     """Turn one stream entry into what to commit for it. Never raises on bad input."""
     eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    raw = fields.get(EVENT_FIELD.encode(), b"")
+    raw = entry_payload(fields)
     default_guard = Guard(ctx.names.done(stage.name), f"{stage.version}:{eid}", eid)
     names = ctx.names
     parent: Envelope | None = None
@@ -129,6 +133,21 @@ def outcome_for(
         tuple((names.output_stream(stage.name, e.type), e) for e in result.events),
         tuple((names.output_stream(stage.name, e.type), e) for e in result.otherwise),
     )
+
+
+def entry_payload(fields: Mapping[bytes, bytes]) -> bytes:
+    """The event JSON of a stream entry: our ``event`` field, or the body of a FastStream-published entry."""
+    raw = fields.get(_EVENT_KEY)
+    if raw is not None:
+        return raw
+    packed = fields.get(_FASTSTREAM_KEY)
+    if packed is not None:
+        try:
+            body, _headers = BinaryMessageFormatV1.parse(packed)
+        except Exception:  # noqa: BLE001 - garbage in a FastStream-looking field is just garbage
+            return packed
+        return body
+    return b""
 
 
 def _fields_as_bytes(fields: Mapping[bytes, bytes]) -> bytes:

@@ -6,7 +6,9 @@ phrases (a list of unrelated headlines at the foot of a page wins). News key
 phrases are the repeated ones, so here a word scores ``sqrt(degree * frequency)``
 (frequency times the square root of RAKE's ratio), a phrase the sum of its
 words over ``sqrt(length)``, times ``1 + ln(occurrences)``, doubled when it
-contains an entity the enrich stage found.
+contains an entity the enrich stage found. A run longer than ``MAX_WORDS`` (a
+headline has no stopwords) is not a candidate itself, but the known phrases and
+entity names inside it count as occurrences.
 """
 
 from __future__ import annotations
@@ -79,20 +81,21 @@ class _Phrase:
 def key_phrases(title: str, text: str, entity_names: Iterable[str] = (), limit: int = 8) -> list[str]:
     """The ``limit`` best key phrases of an article, best first, as written in it."""
     stop = stopwords()
+    runs = list(chain(candidates(title, stop), candidates(text, stop)))
+    entities = _entity_keys(entity_names, stop)
+    known = entities | {_key(run) for run in runs if len(run) <= MAX_WORDS}
     phrases: dict[tuple[str, ...], _Phrase] = {}
     freq: Counter[str] = Counter()
     degree: Counter[str] = Counter()
-    for index, words in enumerate(chain(candidates(title, stop), candidates(text, stop))):
-        if len(words) > MAX_WORDS:
-            continue
-        key = tuple(w.lower() for w in words)
+    pieces = (piece for run in runs for piece in _pieces(run, known))
+    for index, words in enumerate(pieces):
+        key = _key(words)
         for word in key:
             freq[word] += 1
             degree[word] += len(key)
         entry = phrases.setdefault(key, _Phrase(first=index))
         entry.count += 1
         entry.surfaces[" ".join(words)] += 1
-    entities = _entity_keys(entity_names, stop)
 
     def score(key: tuple[str, ...]) -> float:
         words = sum(math.sqrt(degree[w] * freq[w]) for w in key) / math.sqrt(len(key))
@@ -110,11 +113,31 @@ def key_phrases(title: str, text: str, entity_names: Iterable[str] = (), limit: 
     return [phrases[k].surfaces.most_common(1)[0][0] for k in chosen]
 
 
+def _key(words: list[str]) -> tuple[str, ...]:
+    return tuple(w.lower() for w in words)
+
+
+def _pieces(run: list[str], known: set[tuple[str, ...]]) -> Iterator[list[str]]:
+    """A run as a candidate; a run too long to be one yields the known phrases inside it, longest first."""
+    if len(run) <= MAX_WORDS:
+        yield run
+        return
+    start = 0
+    while start < len(run):
+        for size in range(min(MAX_WORDS, len(run) - start), 0, -1):
+            if _key(run[start : start + size]) in known:
+                yield run[start : start + size]
+                start += size
+                break
+        else:
+            start += 1
+
+
 def _entity_keys(names: Iterable[str], stop: frozenset[str]) -> set[tuple[str, ...]]:
     keys: set[tuple[str, ...]] = set()
     for name in names:
         for words in candidates(name, stop):
-            keys.add(tuple(w.lower() for w in words))
+            keys.add(_key(words))
     return keys
 
 

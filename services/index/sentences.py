@@ -4,126 +4,27 @@ from __future__ import annotations
 
 import re
 
+# Word lists read better packed than one per line.
+# fmt: off
 #: Abbreviations (lowercase, without the final dot) after which a period rarely ends a sentence.
-ABBREVIATIONS = frozenset(
-    {
-        "corp",
-        "inc",
-        "ltd",
-        "co",
-        "plc",
-        "llc",
-        "bros",
-        "dept",
-        "univ",
-        "assn",
-        "est",
-        "approx",
-        "vs",
-        "etc",
-        "al",
-        "fig",
-        "no",
-        "nos",
-        "vol",
-        "pp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "ave",
-        "blvd",
-        "rd",
-        "mt",
-        "ft",
-        "jr",
-        "sr",
-    }
-)
+ABBREVIATIONS = frozenset({
+    "corp", "inc", "ltd", "co", "plc", "llc", "bros", "dept", "univ", "assn", "est", "approx", "vs",
+    "etc", "al", "fig", "no", "nos", "vol", "pp", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat",
+    "sun", "ave", "blvd", "rd", "mt", "ft", "jr", "sr"
+})
 #: Titles and forms of address: a period after them never ends a sentence.
-TITLES = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "col",
-        "lt",
-        "capt",
-        "sgt",
-        "cmdr",
-        "adm",
-        "rev",
-        "hon",
-        "pres",
-        "st",
-    }
-)
+TITLES = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "capt", "sgt", "cmdr",
+    "adm", "rev", "hon", "pres", "st"
+})
 #: Capitalised words that start a new sentence even right after an abbreviation ('... Corp. The ...').
-SENTENCE_STARTERS = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "it",
-        "its",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "this",
-        "that",
-        "these",
-        "those",
-        "but",
-        "and",
-        "so",
-        "yet",
-        "in",
-        "on",
-        "at",
-        "for",
-        "as",
-        "after",
-        "before",
-        "while",
-        "when",
-        "if",
-        "there",
-        "his",
-        "her",
-        "their",
-        "our",
-        "some",
-        "many",
-        "most",
-        "no",
-        "shares",
-    }
-)
+SENTENCE_STARTERS = frozenset({
+    "the", "a", "an", "it", "its", "he", "she", "they", "we", "i", "this", "that", "these", "those",
+    "but", "and", "so", "yet", "in", "on", "at", "for", "as", "after", "before", "while", "when", "if",
+    "there", "his", "her", "their", "our", "some", "many", "most", "no", "shares"
+})
+# fmt: on
 
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")

@@ -32,11 +32,13 @@ def parse_submission(raw: bytes, max_bytes: int) -> dict[str, object]:
         text = str(exc)
         if "utf-8" in text.lower() or "surrogate" in text.lower():
             raise Rejection(RejectReason.NOT_UTF8, f"input is not valid UTF-8: {text}") from None
-        if "recursion" in text.lower():
+        if "depth limit" in text.lower() or "recursion" in text.lower():
             raise Rejection(RejectReason.TOO_DEEP, "input JSON is nested too deeply") from None
         raise Rejection(RejectReason.MALFORMED_JSON, f"input is not valid JSON: {text}") from None
     if not isinstance(obj, dict):
-        raise Rejection(RejectReason.NOT_AN_OBJECT, f"an article must be a JSON object, got {type(obj).__name__}")
+        raise Rejection(
+            RejectReason.NOT_AN_OBJECT, f"an article must be a JSON object, got {type(obj).__name__}"
+        )
     return obj
 
 
@@ -116,7 +118,9 @@ def _language(value: str | None) -> str | None:
     if not value or not value.strip():
         return None
     if not _LANG_RE.match(value.strip()):
-        raise Rejection(RejectReason.INVALID_FIELD, f"field 'language': {value[:20]!r} is not a language code")
+        raise Rejection(
+            RejectReason.INVALID_FIELD, f"field 'language': {value[:20]!r} is not a language code"
+        )
     return value.strip()[:3].split("-")[0].split("_")[0].lower()
 
 

@@ -1,4 +1,4 @@
-"""The ingest stage: submissions in, ``article.ingested`` / ``article.duplicate`` / ``article.rejected`` out."""
+"""Ingest stage: submissions in; article.ingested, article.duplicate or article.rejected out."""
 
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ class PublishReport:
 
     sent: int = 0
     event_ids: list[str] = field(default_factory=list)
+    correlation_ids: list[str] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -58,6 +59,7 @@ async def publish(client: Redis, names: Names, items: Iterable[Item], *, chunk: 
                 )
                 payload = encode(event)
                 report.event_ids.append(event.id)
+                report.correlation_ids.append(event.correlationid)
         pending.append(payload)
         if len(pending) >= chunk:
             await _send(client, stream, pending)

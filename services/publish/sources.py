@@ -76,9 +76,8 @@ def _from_json_text(data: bytes, origin: str) -> Iterator[Item]:
     try:
         whole = orjson.loads(stripped)
     except orjson.JSONDecodeError:
-        whole = None
-        lines = stripped.split(b"\n")
-        if len(lines) == 1:
+        lines = data.split(b"\n")
+        if len([line for line in lines if line.strip()]) == 1:
             yield Item(origin, None, stripped)
             return
         for n, line in enumerate(lines, 1):
@@ -88,7 +87,11 @@ def _from_json_text(data: bytes, origin: str) -> Iterator[Item]:
     items = whole if isinstance(whole, list) else [whole]
     for n, obj in enumerate(items, 1):
         where = f"{origin}[{n}]" if isinstance(whole, list) else origin
-        yield Item(where, obj, orjson.dumps(obj)) if isinstance(obj, dict) else Item(where, None, orjson.dumps(obj))
+        yield (
+            Item(where, obj, orjson.dumps(obj))
+            if isinstance(obj, dict)
+            else Item(where, None, orjson.dumps(obj))
+        )
 
 
 def _item(origin: str, line: bytes) -> Item:

@@ -120,6 +120,15 @@ def test_key_phrases_skip_numbers_and_sub_phrases() -> None:
     assert phrases == ["Electric vehicle sales", "units"]
 
 
+def test_long_runs_count_the_known_phrases_inside_them() -> None:
+    """A headline without stopwords is no phrase itself, but the phrases it contains still count."""
+    title = "Oil Prices Slip Amid Iran Talks"
+    text = "Oil prices. Oil prices again. Central bank policy."
+    assert key_phrases(title, text)[0] == "Oil prices"
+    assert "Iran" not in key_phrases(title, text)
+    assert "Iran" in key_phrases(title, text, ["Iran"])
+
+
 def test_key_phrases_are_at_most_eight() -> None:
     """At most eight phrases are returned however long the text."""
     text = " ".join(f"Topic{i} alpha{i} is here." for i in range(40))

@@ -1,0 +1,138 @@
+"""Commands that read what the pipeline learned: search, article, entity, topics, analyze."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from typing import Any
+
+from services.cli import render
+from services.cli.output import emit_json, fail
+from services.common.settings import Settings
+from services.projector import queries
+from services.publish.sources import SourceError, read_paths
+from services.stages import run_inline
+
+
+class NoReadModels(RuntimeError):
+    pass
+
+
+@contextmanager
+def _store(settings: Settings) -> Iterator[sqlite3.Connection]:
+    path = settings.readmodel_path
+    if not path.exists():
+        raise NoReadModels(
+            f"no read models at {path} yet: run the projector (newsfacts up) and publish articles"
+        )
+    with closing(queries.connect_readonly(path)) as conn:
+        yield conn
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    with _store(settings) as conn:
+        hits = queries.search(conn, args.query, limit=args.limit)
+    if args.json:
+        emit_json([h.to_dict() for h in hits])
+    else:
+        print(render.hits(hits) if hits else f"no article matches {args.query!r}")
+    return 0
+
+
+def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
+    with _store(settings) as conn:
+        view = queries.article(conn, args.article_id)
+    if view is None:
+        return fail(f"no article {args.article_id!r}", 1)
+    if args.json:
+        emit_json(view.to_dict())
+    else:
+        print(render.article(view))
+    return 0
+
+
+def cmd_entity(args: argparse.Namespace, settings: Settings) -> int:
+    with _store(settings) as conn:
+        page = queries.entity(conn, args.name, limit=args.limit)
+    if page is None:
+        return fail(f"no entity named {args.name!r}", 1)
+    if args.json:
+        emit_json(page.to_dict())
+    else:
+        print(render.entity(page))
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
+    with _store(settings) as conn:
+        if args.topic:
+            articles = queries.topic_articles(conn, args.topic, limit=args.limit)
+            if args.json:
+                emit_json([a.to_dict() for a in articles])
+            else:
+                print(render.topic_articles(args.topic, articles))
+            return 0
+        counts = queries.topics(conn)
+    if args.json:
+        emit_json([c.to_dict() for c in counts])
+    else:
+        print(render.topics(counts))
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        items = list(read_paths([args.file]))
+    except (SourceError, OSError) as exc:
+        return fail(str(exc))
+    results: list[dict[str, Any]] = []
+    for item in items:
+        run = run_inline(item.raw, max_article_bytes=settings.max_article_bytes)
+        results.append({"origin": item.origin, "events": [e.model_dump(mode="json") for e in run.events]})
+        if not args.json:
+            print(render.analysis(item.origin, run))
+    if args.json:
+        emit_json(results if len(results) != 1 else results[0])
+    return 0
+
+
+def _guard(handler: Any) -> Any:
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            return int(handler(args, settings))
+        except NoReadModels as exc:
+            return fail(str(exc), 1)
+
+    return run
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("search", help="ranked full-text search")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_guard(cmd_search))
+
+    p = sub.add_parser("article", help="all that is known about one article")
+    p.add_argument("article_id", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_guard(cmd_article))
+
+    p = sub.add_parser("entity", help="an entity page: who/what it is and the articles mentioning it")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_guard(cmd_entity))
+
+    p = sub.add_parser("topics", help="topics and their article counts, or the articles of one TOPIC")
+    p.add_argument("topic", nargs="?", metavar="TOPIC", help="IPTC code or label")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_guard(cmd_topics))
+
+    p = sub.add_parser("analyze", help="run every stage on FILE in-process (no Redis) and print the facts")
+    p.add_argument("file", metavar="FILE", help="a .json/.jsonl/.html/.txt file, or - for stdin")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_analyze)

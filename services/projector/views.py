@@ -1,0 +1,142 @@
+"""What the read-model queries return: frozen dataclasses with ``to_dict()`` for JSON output."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Base of every view: ``to_dict()`` gives plain JSON-ready data."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The view as nested dicts, lists and scalars."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit(View):
+    """One search result, best first; ``score`` is -bm25, so higher is better."""
+
+    article_id: str
+    title: str
+    lede: str
+    snippet: str
+    score: float
+    source: str | None
+    url: str | None
+    published_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore(View):
+    """A topic assigned to an article."""
+
+    code: str
+    label: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention(View):
+    """An entity as one article mentions it."""
+
+    id: str
+    name: str
+    type: str
+    mentions: int
+    surface_forms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionView(View):
+    """A rejection that names the article."""
+
+    event_id: str
+    stage: str
+    reason: str
+    message: str
+    time: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineageStep(View):
+    """The event a stage's facts about the article come from."""
+
+    stage: str
+    event_type: str
+    event_id: str
+    stageversion: str
+    causationid: str | None
+    time: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView(View):
+    """All that is known about one article; fields of stages not yet applied are empty."""
+
+    article_id: str
+    title: str | None
+    url: str | None
+    source: str | None
+    published_at: str | None
+    ingested_at: str | None
+    correlationid: str | None
+    content_hash: str | None
+    language: str | None
+    word_count: int | None
+    text: str | None
+    lede: str | None
+    key_phrases: tuple[str, ...]
+    topics: tuple[TopicScore, ...]
+    entities: tuple[EntityMention, ...]
+    money: tuple[dict[str, Any], ...]
+    percentages: tuple[dict[str, Any], ...]
+    dates: tuple[dict[str, Any], ...]
+    tone: dict[str, Any] | None
+    duplicates: int
+    rejections: tuple[RejectionView, ...]
+    lineage: tuple[LineageStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityArticle(View):
+    """An article on an entity page."""
+
+    article_id: str
+    title: str | None
+    published_at: str | None
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPage(View):
+    """An entity with the articles that mention it, newest first."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    article_count: int
+    mentions: int
+    articles: tuple[EntityArticle, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount(View):
+    """A topic and how many articles have it."""
+
+    code: str
+    label: str
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicArticle(View):
+    """An article filed under a topic."""
+
+    article_id: str
+    title: str | None
+    published_at: str | None
+    score: float

@@ -1,0 +1,146 @@
+"""The committer on a real server: outputs appended and the input acknowledged in one atomic step."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import orjson
+import pytest
+import redis.asyncio as aioredis
+
+from services.common.committer import Committer, Guard, Outcome
+from services.common.envelope import Envelope, decode, make_event
+from services.common.events.intake import ArticleDuplicateV1
+from services.common.names import EVENT_FIELD
+from services.common.settings import Settings
+
+pytestmark = pytest.mark.redis
+
+GROUP = "ingest"
+
+
+def fact(n: int = 0) -> Envelope:
+    return make_event(
+        "article.duplicate",
+        ArticleDuplicateV1(article_id=f"a{n}", content_hash="c" * 64),
+        source="newsfacts/test",
+        stageversion="test/1",
+        subject=f"a{n}",
+        correlationid="corr",
+        causationid=None,
+    )
+
+
+async def pending_input(redis: aioredis.Redis, settings: Settings, count: int = 1) -> tuple[str, list[str]]:
+    """Given ``count`` entries on an input stream, delivered to a consumer and not yet acknowledged."""
+    stream = settings.names.input_stream("ingest")
+    await redis.xgroup_create(stream, GROUP, id="0", mkstream=True)
+    for n in range(count):
+        await redis.xadd(stream, {EVENT_FIELD: b"{}", "n": n})
+    [[_, entries]] = await redis.xreadgroup(GROUP, "c1", {stream: ">"}, count=count)
+    return stream, [eid.decode() for eid, _ in entries]
+
+
+async def pending_count(redis: aioredis.Redis, stream: str) -> int:
+    return int((await redis.xpending(stream, GROUP))["pending"])
+
+
+async def test_outputs_are_appended_and_input_acknowledged_together(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """After a commit the output is in its stream and the input is no longer pending."""
+    stream, [entry] = await pending_input(redis, settings)
+    output = settings.names.stream("ingested")
+    event = fact()
+    committer = Committer(redis, stream, GROUP)
+    assert await pending_count(redis, stream) == 1
+
+    stats = await committer.commit(
+        [Outcome(entry, Guard(settings.names.done("ingest"), entry, entry), ((output, event),))]
+    )
+
+    assert stats == Counter(new=1)
+    assert await pending_count(redis, stream) == 0
+    [(_, fields)] = await redis.xrange(output)
+    assert decode(fields[EVENT_FIELD.encode()]) == event
+
+
+async def test_redelivered_input_appends_nothing_the_second_time(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """Committing the same outcome twice (a redelivery) appends once and still acknowledges."""
+    stream, [entry] = await pending_input(redis, settings)
+    output = settings.names.stream("ingested")
+    outcome = Outcome(entry, Guard(settings.names.done("ingest"), f"v1:{entry}", entry), ((output, fact()),))
+    committer = Committer(redis, stream, GROUP)
+
+    assert await committer.commit([outcome]) == Counter(new=1)
+    assert await committer.commit([outcome]) == Counter(already_done=1)
+
+    assert await redis.xlen(output) == 1
+    assert await pending_count(redis, stream) == 0
+
+
+async def test_duplicate_appends_the_alternative_instead(redis: aioredis.Redis, settings: Settings) -> None:
+    """Another token for an already-guarded field appends the ``otherwise`` events, not the primary ones."""
+    stream, [first, second] = await pending_input(redis, settings, count=2)
+    primary, alternative = settings.names.stream("ingested"), settings.names.stream("duplicates")
+    fingerprints = settings.names.fingerprints()
+    committer = Committer(redis, stream, GROUP)
+    original = Outcome(
+        first, Guard(fingerprints, "a1:hash", "event-1"), ((primary, fact(1)),), ((alternative, fact(2)),)
+    )
+    copy = Outcome(
+        second, Guard(fingerprints, "a1:hash", "event-2"), ((primary, fact(3)),), ((alternative, fact(4)),)
+    )
+
+    assert await committer.commit([original, copy]) == Counter(new=1, duplicate=1)
+
+    assert [decode(f[b"event"]).subject for _, f in await redis.xrange(primary)] == ["a1"]
+    assert [decode(f[b"event"]).subject for _, f in await redis.xrange(alternative)] == ["a4"]
+    assert await redis.hget(fingerprints, "a1:hash") == b"event-1"
+    assert await pending_count(redis, stream) == 0
+
+
+async def test_stream_entry_has_exactly_one_field_holding_the_envelope_json(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """On the wire an entry is ``event`` -> the envelope as JSON text, readable with plain XRANGE."""
+    stream, [entry] = await pending_input(redis, settings)
+    output = settings.names.stream("ingested")
+    event = fact()
+    await Committer(redis, stream, GROUP).commit(
+        [Outcome(entry, Guard(settings.names.done("ingest"), entry, entry), ((output, event),))]
+    )
+    [(_, fields)] = await redis.xrange(output)
+    assert list(fields) == [b"event"]
+    assert orjson.loads(fields[b"event"]) == event.model_dump(mode="json")
+
+
+async def test_one_commit_call_handles_a_batch_with_outputs_on_several_streams(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """A batch of outcomes is committed in one call, each to its own streams, every input acknowledged."""
+    stream, entries = await pending_input(redis, settings, count=3)
+    names = settings.names
+    outcomes = [
+        Outcome(eid, Guard(names.done("ingest"), eid, eid), ((names.stream("ingested"), fact(n)),))
+        for n, eid in enumerate(entries)
+    ]
+    split = Outcome(
+        "",
+        Guard(names.done("ingest"), "no-input", "x"),
+        ((names.stream("ingested"), fact(7)), (names.stream("rejected"), fact(8))),
+    )
+
+    stats = await Committer(redis, stream, GROUP).commit([*outcomes, split])
+
+    assert stats == Counter(new=4)
+    assert await redis.xlen(names.stream("ingested")) == 4
+    assert await redis.xlen(names.stream("rejected")) == 1
+    assert await pending_count(redis, stream) == 0
+
+
+async def test_empty_batch_is_a_no_op(redis: aioredis.Redis, settings: Settings) -> None:
+    """Nothing to commit sends nothing."""
+    assert await Committer(redis, settings.names.input_stream("ingest"), GROUP).commit([]) == Counter()
