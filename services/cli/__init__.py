@@ -1,48 +1,5 @@
-"""The ``newsfacts`` command: run the pipeline, publish, and query what it learned."""
+"""The ``newsfacts`` command."""
 
-from __future__ import annotations
+from services.cli.main import main
 
-import argparse
-import sys
-from collections.abc import Callable, Sequence
-
-from pydantic import ValidationError
-
-from services.cli import pipeline, queries
-from services.cli.output import fail
-from services.common.server import ServerUnavailable
-from services.common.settings import Settings
-
-Command = Callable[[argparse.Namespace, Settings], int]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="newsfacts",
-        description="News articles in, an append-only log of facts out, folded into queryable read models.",
-        epilog="Settings come from the environment (REDIS_URL, NEWSFACTS_*); see README.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    pipeline.register(sub)
-    queries.register(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        return fail(f"bad setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
-    handler: Command = args.handler
-    try:
-        return handler(args, settings)
-    except ServerUnavailable as exc:
-        return fail(str(exc), 3)
-    except KeyboardInterrupt:
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+__all__ = ["main"]

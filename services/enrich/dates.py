@@ -22,21 +22,22 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "last": 4,
+    "final": 4,
+}  # fmt: skip
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 _FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
-_MONTH = rf"(?P<month>{_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
-_DAY = r"(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
-_SHORT_YEAR = r"(?:(?P<year2>1[89]\d\d|20\d\d)|'?(?P<yy>\d\d))"
-_OF_YEAR = rf"(?:\s+of\s+(?:the\s+year\s+)?{_YEAR}|\s+of\s+(?:the|this)\s+year)?"
-_ORDINAL = r"(?P<ordinal>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|1st|2nd|3rd|4th)"
-_END = r"(?![\w])"
+_ABBREVIATED = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+# Only literal alternatives: re then scans for the first letters fast (so no leading \b either).
+_MONTH = "(?P<month>{}|{}|{})".format(_FULL, _ABBREVIATED.replace("|", r"\.|") + r"\.", _ABBREVIATED)
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+_SHORT_YEAR = r"(?:(?P<year2>(?:1[89]|20)\d\d)|'?(?P<yy>\d\d))"
+_NOT_A_NUMBER = r"(?![\w%]|[.,]\d|-\d)"
 # Before a bare month these words make it a date; otherwise 'May' is usually the verb.
-_MONTH_CONTEXT = re.compile(
-    r"(?i:\b(?:in|since|by|until|through|from|of|early|mid|late|last|next|this))[\s-]$"
-)
+_MONTH_CONTEXT = re.compile(r"(?i:\b(?:in|since|by|until|through|from|of|last|next|this))\s$")
+_THE = re.compile(r"[Tt]he\s+$")
 
 
 def _ymd(year: int, month: int, day: int = 1) -> date | None:
@@ -44,10 +45,6 @@ def _ymd(year: int, month: int, day: int = 1) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def _month(match: re.Match[str]) -> int:
-    return _MONTHS[match["month"][:3].lower()]
 
 
 def _latest_begun(pub: date | None, month: int) -> date | None:
@@ -65,29 +62,36 @@ def _year(match: re.Match[str]) -> int | None:
     return 2000 + int(groups["yy"]) if groups.get("yy") else None
 
 
-def _iso_day(match: re.Match[str], pub: date | None) -> Resolved:
-    return _ymd(int(match["year"]), int(match["m"]), int(match["day"])), "day"
+def _day(match: re.Match[str], pub: date | None) -> Resolved | None:
+    """'October 19, 2021', '19 October', 'Oct. 19' (in the publication year)."""
+    month, day, year = _MONTHS[match["month"][:3].lower()], int(match["day"]), _year(match)
+    if not 1 <= day <= 31:
+        return None
+    year = year or (pub.year if pub else None)
+    if year is None:
+        return None, "day"
+    value = _ymd(year, month, day)
+    return (value, "day") if value else None
 
 
-def _full_day(match: re.Match[str], pub: date | None) -> Resolved:
-    return _ymd(int(match["year"]), _month(match), int(match["day"])), "day"
-
-
-def _day_no_year(match: re.Match[str], pub: date | None) -> Resolved:
-    return (_ymd(pub.year, _month(match), int(match["day"])) if pub else None), "day"
-
-
-def _month_year(match: re.Match[str], pub: date | None) -> Resolved:
-    return _ymd(int(match["year"]), _month(match)), "month"
-
-
-def _month_only(match: re.Match[str], pub: date | None) -> Resolved | None:
-    before = match.string[max(0, match.start() - 8) : match.start()]
+def _month_led(match: re.Match[str], pub: date | None) -> Resolved | None:
+    if match["day"]:
+        return _day(match, pub)
+    month, year = _MONTHS[match["month"][:3].lower()], _year(match)
+    if year:
+        return _ymd(year, month), "month"
+    if match["month"] not in _FULL.split("|"):
+        return None  # 'Mar' alone is not a month
     # Alone, 'May' is usually the verb and 'April Walsh' a person.
     ambiguous = match["month"] == "May" or re.match(r" [A-Z][a-z]", match.string[match.end() :])
-    if ambiguous and not match["part"] and not _MONTH_CONTEXT.search(before):
+    if ambiguous and not _MONTH_CONTEXT.search(match.string, max(0, match.start() - 7), match.start()):
         return None
-    return _latest_begun(pub, _month(match)), "month"
+    return _latest_begun(pub, month), "month"
+
+
+def _part_of_month(match: re.Match[str], pub: date | None) -> Resolved:
+    month, year = _MONTHS[match["month"][:3].lower()], _year(match)
+    return (_ymd(year, month) if year else _latest_begun(pub, month)), "month"
 
 
 def _period(number: int, size: int, match: re.Match[str], pub: date | None) -> date | None:
@@ -97,42 +101,59 @@ def _period(number: int, size: int, match: re.Match[str], pub: date | None) -> d
     return _ymd(year, month) if year else _latest_begun(pub, month)
 
 
-def _quarter(match: re.Match[str], pub: date | None) -> Resolved:
-    groups = match.groupdict()
-    number = int(groups["q"]) if groups.get("q") else _ORDINALS[groups["ordinal"].lower()]
-    return _period(number, 3, match, pub), "quarter"
+def _quarter_or_half(match: re.Match[str], pub: date | None) -> Resolved | None:
+    number = int(match["n"])
+    if match["qh"] == "Q":
+        return _period(number, 3, match, pub), "quarter"
+    return (_period(number, 6, match, pub), "half") if number <= 2 else None
 
 
-def _half(match: re.Match[str], pub: date | None) -> Resolved:
-    words, h = match.group().lower(), match.groupdict().get("h")
-    first = h == "1" if h else ("first" in words and "half" in words) or "first two" in words
-    return _period(1 if first else 2, 6, match, pub), "half"
-
-
-def _year_only(match: re.Match[str], pub: date | None) -> Resolved:
+def _year_led(match: re.Match[str], pub: date | None) -> Resolved | None:
+    if match["m"]:
+        value = _ymd(int(match["year"]), int(match["m"]), int(match["d"]))
+        return (value, "day") if value else None
+    if match["qh"]:
+        return _quarter_or_half(match, pub)
     return _ymd(int(match["year"]), 1), "year"
 
 
-def _weekday(match: re.Match[str], pub: date | None) -> Resolved:
+def _ordinal_led(match: re.Match[str], pub: date | None) -> Resolved | None:
+    """'third-quarter', 'the first half of 2024', 'the first two quarters of the year 2024'."""
+    ordinal = match["ordinal"].lower()
+    if match["quarter"]:
+        return (_period(_ORDINALS[ordinal], 3, match, pub), "quarter") if ordinal[0] != "l" else None
+    if not match["of"] or ordinal not in ("first", "second", "last", "final"):
+        return None  # 'in the first half, he scored' is sport, not a date
+    return _period(1 if ordinal == "first" else 2, 6, match, pub), "half"
+
+
+def _fiscal_year(match: re.Match[str], pub: date | None) -> Resolved:
+    return _ymd(_year(match) or 1, 1), "year"
+
+
+def _weekday(match: re.Match[str], pub: date | None) -> Resolved | None:
     following = _AFTER_WEEKDAY.match(match.string, match.end())
     if following:  # 'Tuesday, Oct. 19' is that day, whatever the publication date
-        return (_full_day if following["year"] else _day_no_year)(following, pub)
+        return _day(following, pub)
     if pub is None:
         return None, "day"
     return pub - timedelta(days=(pub.weekday() - _WEEKDAYS.index(match["weekday"])) % 7), "day"
 
 
-def _relative(match: re.Match[str], pub: date | None) -> Resolved:
-    word, unit = match["rel"].lower(), match["unit"] or "day"
+def _relative(match: re.Match[str], pub: date | None) -> Resolved | None:
+    word, unit = match["rel"].lower(), match["unit"]
+    if (word in ("this", "last", "next")) != bool(unit):
+        return None
+    granularity: Granularity = "year" if unit == "year" else "month" if unit == "month" else "day"
     if pub is None:
-        return None, "year" if unit == "year" else "month" if unit == "month" else "day"
+        return None, granularity
     step = {"this": 0, "last": -1, "next": 1, "today": 0, "yesterday": -1, "tomorrow": 1}[word]
     if unit == "year":
-        return _ymd(pub.year + step, 1), "year"
+        return _ymd(pub.year + step, 1), granularity
     if unit == "month":
         months = pub.year * 12 + pub.month - 1 + step
-        return _ymd(months // 12, months % 12 + 1), "month"
-    return pub + timedelta(days=step), "day"
+        return _ymd(months // 12, months % 12 + 1), granularity
+    return pub + timedelta(days=step), granularity
 
 
 def _published(published_at: str | None) -> date | None:
@@ -145,9 +166,8 @@ def _published(published_at: str | None) -> date | None:
 def _left_edge_ok(text: str, start: int) -> bool:
     """Checked here, not in the patterns: a leading lookbehind would defeat re's prefix scan."""
     before = text[start - 1] if start else " "
-    return not before.isalnum() and before not in "$\u20ac\u00a3\u00a5/_-" + (
-        ".," if text[start].isdigit() else ""
-    )
+    forbidden = "$\u20ac\u00a3\u00a5/_-" + (".," if text[start].isdigit() else "")
+    return not before.isalnum() and before not in forbidden
 
 
 def find_dates(text: str, published_at: str | None) -> list[DateMention]:
@@ -173,33 +193,44 @@ def find_dates(text: str, published_at: str | None) -> list[DateMention]:
     return sorted(found, key=lambda d: d.offset)
 
 
-_AFTER_WEEKDAY = re.compile(rf",?\s+{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?(?![\d:])")
-_THE = re.compile(r"[Tt]he\s+$")
-_HALF_WORDS = r"(?:(?:[Ff]irst|[Ss]econd)\s+half|(?:[Ff]irst|[Ll]ast|[Ff]inal)\s+two\s+quarters)"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_OF_YEAR = rf"(?P<of>\s+of\s+(?:the\s+year\s+)?{_YEAR}|\s+of\s+(?:the|this)\s+year)?"
+_AFTER_WEEKDAY = re.compile(rf",?\s+{_MONTH}\s+{_DAY}(?![\d:])(?:,?\s+{_YEAR}\b)?")
+_ORDINAL = "first|second|third|fourth|First|Second|Third|Fourth|1st|2nd|3rd|4th|last|Last|final|Final"
+
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], date | None], Resolved | None]]] = [
-    (re.compile(rf"{_YEAR}-(?P<m>0[1-9]|1[0-2])-{_DAY}\b"), _iso_day),
-    (re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}\b"), _full_day),
-    (re.compile(rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"), _full_day),
-    (re.compile(rf"{_MONTH}\s+{_DAY}(?![\d:])"), _day_no_year),
-    (re.compile(rf"{_DAY}\s+(?:of\s+)?(?P<month>{_FULL}){_END}"), _day_no_year),
-    (re.compile(rf"(?P<month>{_FULL}),?\s+(?:of\s+)?{_YEAR}\b"), _month_year),
+    (re.compile(rf"{_MONTH}(?:\s+{_DAY}(?![\d:]))?(?![a-z])(?:,?\s+(?:of\s+)?{_YEAR}\b)?"), _month_led),
+    (re.compile(rf"{_DAY}\s+(?:of\s+)?{_MONTH}(?![a-z])(?:,?\s+{_YEAR}\b)?"), _day),
     (
-        re.compile(rf"(?P<part>[Ee]arly|[Mm]id|[Ll]ate)[- ](?P<month>{_FULL}),?\s+(?:of\s+)?{_YEAR}\b"),
-        _month_year,
+        re.compile(
+            rf"(?:early|mid|late|Early|Mid|Late)[- ](?P<month>{_FULL})\b(?:,?\s+(?:of\s+)?{_YEAR}\b)?"
+        ),
+        _part_of_month,
     ),
-    (re.compile(rf"(?P<month>{_FULL}){_END}(?P<part>)"), _month_only),
-    (re.compile(rf"(?P<part>[Ee]arly|[Mm]id|[Ll]ate)[- ](?P<month>{_FULL}){_END}"), _month_only),
-    (re.compile(rf"Q(?P<q>[1-4])(?:\s?{_SHORT_YEAR})?{_END}"), _quarter),
-    (re.compile(rf"{_YEAR}\s?Q(?P<q>[1-4]){_END}"), _quarter),
-    (re.compile(rf"(?P<q>[1-4])Q(?:\s?{_SHORT_YEAR})?{_END}"), _quarter),
-    (re.compile(rf"{_ORDINAL}[- ](?:quarter|Quarter){_OF_YEAR}{_END}"), _quarter),
-    (re.compile(rf"H(?P<h>[12])(?:\s?{_SHORT_YEAR})?{_END}"), _half),
-    (re.compile(rf"{_YEAR}\s?H(?P<h>[12]){_END}"), _half),
-    (re.compile(rf"{_HALF_WORDS}\s+of\s+(?:the\s+year\s+)?{_YEAR}{_END}"), _half),
-    (re.compile(rf"{_HALF_WORDS}\s+of\s+(?:the|this)\s+year{_END}"), _half),
-    (re.compile(rf"{_YEAR}(?![\w%]|[.,]\d|-\d)"), _year_only),
-    (re.compile(rf"[Ff]iscal\s+(?:year\s+)?{_YEAR}(?![\w%]|[.,]\d|-\d)"), _year_only),
-    (re.compile(rf"(?P<weekday>{'|'.join(_WEEKDAYS)}){_END}"), _weekday),
-    (re.compile(r"(?P<rel>[Tt]his|[Ll]ast|[Nn]ext)\s+(?P<unit>year|month)\b"), _relative),
-    (re.compile(r"(?P<rel>[Tt]oday|[Yy]esterday|[Tt]omorrow)\b(?P<unit>)"), _relative),
+    (
+        re.compile(
+            rf"{_YEAR}(?:-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b|\s?(?P<qh>[QH])(?P<n>[1-4])\b|{_NOT_A_NUMBER})"
+        ),
+        _year_led,
+    ),
+    (re.compile(rf"(?P<qh>[QH])(?P<n>[1-4])(?:\s?{_SHORT_YEAR})?\b"), _quarter_or_half),
+    (re.compile(rf"(?P<n>[1-4])(?P<qh>[QH])(?:\s?{_SHORT_YEAR})?\b"), _quarter_or_half),
+    (
+        re.compile(
+            rf"(?P<ordinal>{_ORDINAL})(?:[- ](?P<quarter>quarter|Quarter)|\s+(?:half|two\s+quarters))"
+            rf"{_OF_YEAR}\b"
+        ),
+        _ordinal_led,
+    ),
+    (
+        re.compile(rf"(?:(?:fiscal|Fiscal)\s+(?:year\s+)?|FY\s?){_SHORT_YEAR}{_NOT_A_NUMBER}"),
+        _fiscal_year,
+    ),
+    (re.compile(rf"(?P<weekday>{'|'.join(_WEEKDAYS)})\b"), _weekday),
+    (
+        re.compile(
+            r"(?P<rel>this|This|last|Last|next|Next|today|Today|yesterday|Yesterday|tomorrow|Tomorrow)(?:\s+(?P<unit>year|month))?\b"
+        ),
+        _relative,
+    ),
 ]

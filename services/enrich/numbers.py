@@ -42,54 +42,78 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
+# Each pattern starts with literals so re can scan for them fast: the number is then looked for
+# right before the unit or currency name, and edges are checked in code rather than by lookbehind.
 _RANGE = rf"(?:\s?(?:-|\u2013|to)\s?{NUMBER})?"
 _PREFIXED = re.compile(
-    rf"(?<![\w$])(?P<sign>{_alternation(_SIGNS)}|(?:{_CODES})\s)\s?(?P<num>{NUMBER}){_RANGE}(?P<scale>{_SCALE})?"
+    rf"(?P<sign>{_alternation(_SIGNS)}|(?:{_CODES})\s)\s?(?P<num>{NUMBER}){_RANGE}(?P<scale>{_SCALE})?"
 )
-_SUFFIXED = re.compile(
-    rf"(?<![\w.,$€£¥])(?P<num>{NUMBER})(?P<scale>{_SCALE})?\s(?P<name>{_alternation(_NAMES)}|{_CODES})(?![\w])"
+_CURRENCY_NAME = re.compile(rf"(?P<name>{_alternation(_NAMES)}|{_CODES})(?![\w])")
+_AMOUNT_BEFORE = re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5])(?P<num>{NUMBER})(?P<scale>{_SCALE})?\s$")
+_PERCENT_UNIT = re.compile(
+    r"(?P<unit>%|percentage points?|percent|per cent|pct|basis points?|bps|bp|Percent|Per cent)"
 )
-_PERCENT = re.compile(
-    rf"(?<![\w.,])(?P<sign>[-\u2212\u2013])?(?P<num>{NUMBER})\s?"
-    r"(?P<unit>%|(?i:percentage points?|percent|per cent|pct|basis points?|bps|bp)(?![\w]))"
-)
+_PERCENT_BEFORE = re.compile(rf"(?<![\w.,])(?P<sign>[-\u2212\u2013])?(?P<num>{NUMBER})\s?$")
+_LOOK_BACK = 48
 
 
 def _scale(text: str | None) -> float:
     return _SCALES[text.strip().lower()] if text else 1.0
 
 
-def find_money(text: str) -> list[Money]:
-    """Amounts with a currency; ranges ('$5-6 billion') take their lower bound."""
-    found: dict[int, Money] = {}
+def _prefixed(text: str) -> list[Money]:
+    found = []
     for match in _PREFIXED.finditer(text):
+        if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "$"):
+            continue  # the 'S$' of 'US$' or a word ending in 'Rs'
         sign = match["sign"].strip()
         value = parse_number(match["num"]) * _scale(match["scale"])
-        found[match.start()] = Money(
-            text=match.group(), value=value, currency=_SIGNS.get(sign, sign), offset=match.start()
+        found.append(
+            Money(text=match.group(), value=value, currency=_SIGNS.get(sign, sign), offset=match.start())
         )
-    for match in _SUFFIXED.finditer(text):
-        name = match["name"]
+    return found
+
+
+def _suffixed(text: str) -> list[Money]:
+    found = []
+    for name_match in _CURRENCY_NAME.finditer(text):
+        start, name = name_match.start(), name_match["name"]
+        match = _AMOUNT_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
+        if match is None or (start and text[start - 1].isalnum()):
+            continue
         if (name in _NEED_SCALE and not match["scale"]) or (
-            name == "pounds" and text.startswith(" of ", match.end())
+            name == "pounds" and text.startswith(" of ", name_match.end())
         ):
             continue
-        if any(m.offset <= match.start() < m.offset + len(m.text) for m in found.values()):
-            continue
         value = parse_number(match["num"]) * _scale(match["scale"])
-        currency = _NAMES.get(name, name)
-        found[match.start()] = Money(text=match.group(), value=value, currency=currency, offset=match.start())
-    return [found[offset] for offset in sorted(found)]
+        surface = text[match.start() : name_match.end()]
+        found.append(Money(text=surface, value=value, currency=_NAMES.get(name, name), offset=match.start()))
+    return found
+
+
+def find_money(text: str) -> list[Money]:
+    """Amounts with a currency; ranges ('$5-6 billion') take their lower bound."""
+    prefixed = _prefixed(text)
+    spans = [(m.offset, m.offset + len(m.text)) for m in prefixed]
+    suffixed = [m for m in _suffixed(text) if not any(a <= m.offset < b for a, b in spans)]
+    return sorted(prefixed + suffixed, key=lambda m: m.offset)
 
 
 def find_percentages(text: str) -> list[Percent]:
     """Percentages in percent; percentage points keep their value, basis points become hundredths."""
     found = []
-    for match in _PERCENT.finditer(text):
+    for unit in _PERCENT_UNIT.finditer(text):
+        if unit["unit"] != "%" and (
+            text[unit.end() : unit.end() + 1].isalnum() or text[unit.start() - 1].isalnum()
+        ):
+            continue  # 'bp' inside 'bps', 'percent' inside 'percentage'
+        match = _PERCENT_BEFORE.search(text, max(0, unit.start() - _LOOK_BACK), unit.start())
+        if match is None:
+            continue
         value = parse_number(match["num"])
-        if match["unit"].lower().startswith(("basis", "bp")):
+        if unit["unit"].lower().startswith(("basis", "bp")):
             value /= 100
         if match["sign"]:
             value = -value
-        found.append(Percent(text=match.group(), value=value, offset=match.start()))
+        found.append(Percent(text=text[match.start() : unit.end()], value=value, offset=match.start()))
     return found

@@ -63,6 +63,12 @@ def _json(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
+def _outcome(work: Work, entry: LogEntry, outcome: str, article_id: str | None) -> None:
+    """Record how a submission ended; every terminal event counts, whatever its stage version."""
+    event = entry.event
+    work.insert(sql.OUTCOME, (event.id, event.correlationid, outcome, article_id, event.time), ())
+
+
 def apply_submitted(work: Work, entry: LogEntry) -> None:
     """A submission: counted, and kept as a row keyed by its event id."""
     data, event = _data(entry, ArticleSubmittedV1), entry.event
@@ -83,6 +89,7 @@ def apply_duplicate(work: Work, entry: LogEntry) -> None:
     data, event = _data(entry, ArticleDuplicateV1), entry.event
     work.ensure_article(data.article_id)
     work.insert(sql.DUPLICATE, (event.id, data.article_id, data.content_hash, event.time), (event.type,))
+    _outcome(work, entry, "duplicate", data.article_id)
 
 
 def apply_rejected(work: Work, entry: LogEntry) -> None:
@@ -91,6 +98,7 @@ def apply_rejected(work: Work, entry: LogEntry) -> None:
     row: Row = (event.id, data.stage, data.reason.value, data.message, data.article_id)
     row += (data.input_entry_id, data.input_event_id, data.raw_size, data.raw_sha256, event.time)
     work.insert(sql.REJECTION, row, (event.type, f"rejected:{data.reason.value}"))
+    _outcome(work, entry, "rejected", data.article_id)
 
 
 def apply_cleaned(work: Work, entry: LogEntry) -> None:
@@ -150,6 +158,7 @@ def apply_indexed(work: Work, entry: LogEntry) -> None:
     ]
     work.ensure_article(d.article_id)
     work.stage_fact(entry, d.article_id, "index", writes)
+    _outcome(work, entry, "indexed", d.article_id)
 
 
 #: event type -> the function that applies it.

@@ -33,6 +33,7 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("submissions", "SELECT * FROM submissions ORDER BY event_id"),
     ("duplicates", "SELECT * FROM duplicates ORDER BY event_id"),
     ("rejections", "SELECT * FROM rejections ORDER BY event_id"),
+    ("outcomes", "SELECT * FROM outcomes ORDER BY event_id"),
     ("lineage", "SELECT * FROM lineage ORDER BY article_id, stage"),
     ("skipped", "SELECT * FROM skipped ORDER BY stream, entry_id"),
     ("counters", "SELECT * FROM counters ORDER BY name"),

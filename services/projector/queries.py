@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +190,18 @@ def topic_articles(conn: sqlite3.Connection, code_or_label: str, limit: int = 50
         (code_or_label.strip(), code_or_label.strip(), limit),
     )
     return [TopicArticle(*r) for r in rows]
+
+
+def outcomes(conn: sqlite3.Connection, correlation_ids: Sequence[str]) -> int:
+    """How many of these submissions have ended: indexed, found duplicate, or rejected."""
+    ended: set[str] = set()
+    ids = list(dict.fromkeys(correlation_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT DISTINCT correlationid FROM outcomes WHERE correlationid IN ({marks})"
+        ended.update(row[0] for row in conn.execute(sql, chunk))
+    return len(ended)
 
 
 def counters(conn: sqlite3.Connection) -> dict[str, int]:

@@ -112,6 +112,16 @@ CREATE TABLE IF NOT EXISTS rejections (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rejections_article ON rejections (article_id);
 
+-- How each submission ended (indexed, duplicate or rejected), by its correlation id.
+CREATE TABLE IF NOT EXISTS outcomes (
+    event_id TEXT PRIMARY KEY,
+    correlationid TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    article_id TEXT,
+    time TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outcomes_correlation ON outcomes (correlationid);
+
 -- Per article and stage: the event its current facts came from.
 CREATE TABLE IF NOT EXISTS lineage (
     article_id TEXT NOT NULL,

@@ -9,6 +9,7 @@ from __future__ import annotations
 SUBMISSION = "INSERT OR IGNORE INTO submissions VALUES (?, ?, ?, ?, ?, ?)"
 DUPLICATE = "INSERT OR IGNORE INTO duplicates VALUES (?, ?, ?, ?)"
 REJECTION = "INSERT OR IGNORE INTO rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+OUTCOME = "INSERT OR IGNORE INTO outcomes VALUES (?, ?, ?, ?, ?)"
 
 INGESTED = """
 INSERT INTO articles (title, url, source, published_at, content_hash, size_bytes, ingested_at, correlationid,

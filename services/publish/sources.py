@@ -52,10 +52,10 @@ def read_paths(paths: list[str]) -> Iterator[Item]:
 def _from_file(path: Path) -> Iterator[Item]:
     data = path.read_bytes()
     suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
-        yield Item(str(path), {"html": data.decode("utf-8", errors="replace"), "source": path.stem}, data)
-    elif suffix == ".txt":
-        yield Item(str(path), _text_article(data.decode("utf-8", errors="replace")), data)
+    if suffix in (".html", ".htm", ".txt"):
+        text = data.decode("utf-8", errors="replace")
+        article = {"html": text} if suffix != ".txt" else _text_article(text)
+        yield Item(str(path), article, orjson.dumps(article))
     else:
         yield from _from_json_text(data, str(path))
 

@@ -191,6 +191,13 @@ def test_counters_count_events_per_type(conn: sqlite3.Connection) -> None:
     assert counters["article.indexed"] == 3
 
 
+def test_outcomes_count_ended_submissions(conn: sqlite3.Connection) -> None:
+    """A submission has ended once its article is indexed (or found duplicate, or rejected)."""
+    indexed = conn.execute("SELECT correlationid FROM articles ORDER BY article_id").fetchall()
+    ids = [row[0] for row in indexed]
+    assert queries.outcomes(conn, [*ids, ids[0], "never-published"]) == 3
+
+
 def test_readonly_connection_reads_but_cannot_write(conn: sqlite3.Connection, tmp_path: Path) -> None:
     """A query API can open the store read-only beside the projector."""
     reader = queries.connect_readonly(tmp_path / "readmodels.db")

@@ -1,0 +1,95 @@
+"""enrich() on the seed article: the facts it must find, and nothing it must not."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from services.common.events.facts import CleanArticle
+from services.enrich.logic import Enrichment, enrich
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_xiaomi_ev_mass_production.txt"
+
+
+def seed_article(published_at: str | None = "2021-10-20T09:30:00Z") -> CleanArticle:
+    """The seed as ingest would hand it on: title taken from the first sentence."""
+    text = SEED.read_text(encoding="utf-8").strip()
+    return CleanArticle(
+        article_id="seed-000",
+        title=text.split(". ")[0] + ".",
+        text=text,
+        language="en",
+        language_confidence=0.99,
+        word_count=len(text.split()),
+        url=None,
+        source=None,
+        published_at=published_at,
+        extractor="plain",
+    )
+
+
+@pytest.fixture(scope="module")
+def facts() -> Enrichment:
+    return enrich(seed_article())
+
+
+def test_seed_entities_include_every_name_in_the_article(facts: Enrichment) -> None:
+    """The organisations, people and places the seed names are all found, resolved to stable ids."""
+    ids = {entity.id for entity in facts.entities}
+    assert {
+        "org:xiaomi", "org:tesla", "org:byd", "org:nio", "org:xpeng", "org:baidu", "org:reuters",
+        "org:cnbc", "org:weibo", "person:lei-jun", "person:zang-ziyuan", "person:elon-musk",
+        "place:CN", "place:HK",
+    } <= ids  # fmt: skip
+
+
+def test_seed_entities_hold_no_junk(facts: Enrichment) -> None:
+    """Precision: every entity found in the seed is one a reader would list; nothing else."""
+    names = {entity.name for entity in facts.entities}
+    assert names.isdisjoint({"EV", "Chinese", "Meanwhile", "According", "It", "Xiaomi EV", "Oct"})
+    assert len(facts.entities) == 14
+
+
+def test_seed_money_is_ten_billion_dollars(facts: Enrichment) -> None:
+    """'$10 billion' is 1e10 USD, with its offset in the text."""
+    article = seed_article()
+    [money] = facts.money
+    assert (money.text, money.value, money.currency) == ("$10 billion", 1e10, "USD")
+    assert article.text[money.offset :].startswith("$10 billion")
+
+
+def test_seed_percentages_are_five_percent(facts: Enrichment) -> None:
+    """Both 'five percent' mentions are 5.0."""
+    assert [(p.text, p.value) for p in facts.percentages] == [("five percent", 5.0)] * 2
+
+
+def test_seed_dates_resolve_against_publication(facts: Enrichment) -> None:
+    """Tuesday, Oct. 19 and the 2024 half-year are found and resolved."""
+    by_text = {d.text: (d.value, d.granularity) for d in facts.dates}
+    assert by_text["Tuesday"] == ("2021-10-19", "day")
+    assert by_text["Oct. 19"] == ("2021-10-19", "day")
+    assert by_text["2024 H1"] == ("2024-01-01", "half")
+    assert by_text["the first two quarters of the year 2024"] == ("2024-01-01", "half")
+    assert "next ten years" not in " ".join(by_text)
+
+
+def test_seed_tone_is_mildly_positive(facts: Enrichment) -> None:
+    """A report of shares rising ahead of schedule reads slightly positive."""
+    assert 0 < facts.tone.score < 0.5
+
+
+def test_enrichment_is_immutable(facts: Enrichment) -> None:
+    """Enrichment is plain frozen data, like the events it feeds."""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        facts.money = []  # type: ignore[misc]
+
+
+def test_offsets_refer_to_the_text(facts: Enrichment) -> None:
+    """Every offset points at its surface form in article.text."""
+    text = seed_article().text
+    for item in [*facts.money, *facts.percentages, *facts.dates]:
+        assert text[item.offset : item.offset + len(item.text)] == item.text
+    for entity in facts.entities:
+        assert any(text.startswith(form, entity.first_offset) for form in entity.surface_forms)
