@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 from collections.abc import Callable
 from contextlib import closing
@@ -33,7 +34,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings, ensure_server: Callab
     supervisor.start()
     try:
         report = asyncio.run(_publish(settings, seeds))
-        print(f"published {report.sent} seed item(s); waiting for the pipeline…", flush=True)
+        print(f"published {report.sent} seed item(s); waiting for the pipeline…", file=sys.stderr, flush=True)
         done = _wait(settings, report, args.timeout)
         summary = _summary(settings)
     finally:

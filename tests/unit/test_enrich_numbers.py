@@ -1,0 +1,91 @@
+"""Money and percentages: surface form, value, ISO currency, offset; and what is neither."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.enrich.numbers import find_money, find_percentages
+from services.enrich.numwords import parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "currency"),
+    [
+        ("it would be investing $10 billion to set up", "$10 billion", 1e10, "USD"),
+        ("Uber Ordered to Pay $8.5 Million in Lawsuit", "$8.5 Million", 8.5e6, "USD"),
+        ("Once Upon a Farm Raises Nearly $198 Million in IPO", "$198 Million", 1.98e8, "USD"),
+        ("a €3.2bn takeover", "€3.2bn", 3.2e9, "EUR"),
+        ("fined £450m by the regulator", "£450m", 4.5e8, "GBP"),
+        ("a ¥1.2 trillion stimulus", "¥1.2 trillion", 1.2e12, "JPY"),
+        ("raised US$5 million", "US$5 million", 5e6, "USD"),
+        ("a HK$2 billion placement", "HK$2 billion", 2e9, "HKD"),
+        ("invest 10 billion yuan in chips", "10 billion yuan", 1e10, "CNY"),
+        ("a Rs 500 crore order", "Rs 500 crore", 5e9, "INR"),
+        ("bonds worth USD 5 billion", "USD 5 billion", 5e9, "USD"),
+        ("ten billion dollars in aid", "ten billion dollars", 1e10, "USD"),
+        ("a deal worth 3 million Swiss francs", "3 million Swiss francs", 3e6, "CHF"),
+        ("priced at $300,000.", "$300,000", 3e5, "USD"),
+    ],
+)
+def test_money_amounts_have_value_and_iso_currency(text: str, surface: str, value: float, currency: str) -> None:
+    """Symbols, codes and currency words, with scale words spelled out or abbreviated."""
+    [money] = find_money(text)
+    assert (money.text, money.value, money.currency) == (surface, pytest.approx(value), currency)
+    assert text[money.offset :].startswith(surface)
+
+
+def test_money_range_takes_its_lower_bound() -> None:
+    """'$5-6 billion' keeps the whole range as text and 5e9 as value."""
+    [money] = find_money("a $5-6 billion budget")
+    assert (money.text, money.value) == ("$5-6 billion", 5e9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5 million pounds of beef were recalled",
+        "the parcel weighed 20 pounds",
+        "the team won 3 games",
+        "it has 300 employees in the next ten years",
+        "the 2024 H1 target",
+    ],
+)
+def test_numbers_that_are_not_money(text: str) -> None:
+    """Weights, verbs and plain counts are not amounts of money."""
+    assert find_money(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value"),
+    [
+        ("shares increased by five percent after", "five percent", 5.0),
+        ("a 25% tariff", "25%", 25.0),
+        ("inflation of 3.5 per cent", "3.5 per cent", 3.5),
+        ("up twenty-five percent", "twenty-five percent", 25.0),
+        ("one hundred percent sure", "one hundred percent", 100.0),
+        ("a cut of 0.25 percentage point", "0.25 percentage point", 0.25),
+        ("raised rates by 25 basis points", "25 basis points", 0.25),
+        ("a 50 bps hike", "50 bps", 0.5),
+        ("fell -3% on the day", "-3%", -3.0),
+    ],
+)
+def test_percentages_are_in_percent(text: str, surface: str, value: float) -> None:
+    """Digits or words before %, percent, per cent, points; basis points become hundredths."""
+    [percent] = find_percentages(text)
+    assert (percent.text, percent.value) == (surface, pytest.approx(value))
+    assert text[percent.offset :].startswith(surface)
+
+
+@pytest.mark.parametrize("text", ["someone percent", "the percentage of voters", "his 5 percentile rank"])
+def test_words_that_are_not_percentages(text: str) -> None:
+    """Number words inside other words and 'percentage' alone are not percentages."""
+    assert find_percentages(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1,250.5", 1250.5), ("five", 5), ("twenty-five", 25), ("a hundred", 100), ("two hundred and ten", 210)],
+)
+def test_number_words_and_digits_parse(text: str, value: float) -> None:
+    """Digits with thousands separators and English number words up to the hundreds."""
+    assert parse_number(text) == value

@@ -1,0 +1,53 @@
+"""Tone: VADER compound score averaged over sentences, with proportions and a traceable method."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.enrich import tone
+from services.enrich.tone import find_tone
+
+
+def test_good_news_scores_positive() -> None:
+    """Praise and gains read positive."""
+    assert find_tone("Profits surged and investors were delighted. The launch was a great success.").score > 0.5
+
+
+def test_bad_news_scores_negative() -> None:
+    """Losses, fear and disaster read negative."""
+    result = find_tone("The crash killed dozens. Markets collapsed in panic and fear.")
+    assert result.score < -0.5
+    assert result.negative > result.positive
+
+
+def test_plain_report_scores_near_neutral() -> None:
+    """A factual sentence is mostly neutral."""
+    result = find_tone("The company will hold its annual meeting in Tokyo on Tuesday.")
+    assert abs(result.score) < 0.2
+    assert result.neutral > 0.8
+
+
+def test_empty_text_is_neutral() -> None:
+    """No sentences means no sentiment, not an error."""
+    assert (find_tone("").score, find_tone("   ").neutral) == (0.0, 1.0)
+
+
+def test_proportions_are_shares_of_one() -> None:
+    """Positive, negative and neutral shares each lie in [0, 1] and sum to about one."""
+    result = find_tone("Great results. Terrible weather. A meeting on Monday.")
+    assert result.positive + result.negative + result.neutral == pytest.approx(1.0, abs=0.01)
+
+
+def test_method_names_the_lexicon_version() -> None:
+    """The method string says which lexicon and version produced the score."""
+    assert find_tone("fine").method == "vaderSentiment 3.3.2 mean compound over sentences"
+
+
+def test_analyzer_is_built_once() -> None:
+    """The lexicon file is read once per process, not per article."""
+    assert tone._analyzer() is tone._analyzer()
+
+
+def test_sentences_split_on_punctuation_and_lines() -> None:
+    """Sentence ends and line breaks both separate sentences."""
+    assert tone.sentences("One. Two!\nThree? ") == ["One.", "Two!", "Three?"]
