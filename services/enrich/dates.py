@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 from services.common.events.facts import DateMention
+from services.enrich.periods import latest_begun, period_start, published, shifted, weekday_on_or_before, ymd
 
 Granularity = Literal["day", "month", "quarter", "half", "year", "unknown"]
 Resolved = tuple[date | None, Granularity]
@@ -40,20 +41,6 @@ _MONTH_CONTEXT = re.compile(r"(?i:\b(?:in|since|by|until|through|from|of|last|ne
 _THE = re.compile(r"[Tt]he\s+$")
 
 
-def _ymd(year: int, month: int, day: int = 1) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _latest_begun(pub: date | None, month: int) -> date | None:
-    """The latest period starting in this month that has begun by publication."""
-    if pub is None:
-        return None
-    return _ymd(pub.year if month <= pub.month else pub.year - 1, month)
-
-
 def _year(match: re.Match[str]) -> int | None:
     groups = match.groupdict()
     year = groups.get("year") or groups.get("year2")
@@ -70,7 +57,7 @@ def _day(match: re.Match[str], pub: date | None) -> Resolved | None:
     year = year or (pub.year if pub else None)
     if year is None:
         return None, "day"
-    value = _ymd(year, month, day)
+    value = ymd(year, month, day)
     return (value, "day") if value else None
 
 
@@ -79,65 +66,58 @@ def _month_led(match: re.Match[str], pub: date | None) -> Resolved | None:
         return _day(match, pub)
     month, year = _MONTHS[match["month"][:3].lower()], _year(match)
     if year:
-        return _ymd(year, month), "month"
+        return ymd(year, month), "month"
     if match["month"] not in _FULL.split("|"):
         return None  # 'Mar' alone is not a month
     # Alone, 'May' is usually the verb and 'April Walsh' a person.
     ambiguous = match["month"] == "May" or re.match(r" [A-Z][a-z]", match.string[match.end() :])
     if ambiguous and not _MONTH_CONTEXT.search(match.string, max(0, match.start() - 7), match.start()):
         return None
-    return _latest_begun(pub, month), "month"
+    return latest_begun(pub, month), "month"
 
 
 def _part_of_month(match: re.Match[str], pub: date | None) -> Resolved:
     month, year = _MONTHS[match["month"][:3].lower()], _year(match)
-    return (_ymd(year, month) if year else _latest_begun(pub, month)), "month"
-
-
-def _period(number: int, size: int, match: re.Match[str], pub: date | None) -> date | None:
-    """Start of the number-th period of size months, in the stated or latest begun year."""
-    month = (number - 1) * size + 1
-    year = _year(match)
-    return _ymd(year, month) if year else _latest_begun(pub, month)
+    return (ymd(year, month) if year else latest_begun(pub, month)), "month"
 
 
 def _quarter_or_half(match: re.Match[str], pub: date | None) -> Resolved | None:
     number = int(match["n"])
     if match["qh"] == "Q":
-        return _period(number, 3, match, pub), "quarter"
-    return (_period(number, 6, match, pub), "half") if number <= 2 else None
+        return period_start(number, 3, _year(match), pub), "quarter"
+    return (period_start(number, 6, _year(match), pub), "half") if number <= 2 else None
 
 
 def _year_led(match: re.Match[str], pub: date | None) -> Resolved | None:
     if match["m"]:
-        value = _ymd(int(match["year"]), int(match["m"]), int(match["d"]))
+        value = ymd(int(match["year"]), int(match["m"]), int(match["d"]))
         return (value, "day") if value else None
     if match["qh"]:
         return _quarter_or_half(match, pub)
-    return _ymd(int(match["year"]), 1), "year"
+    return ymd(int(match["year"]), 1), "year"
 
 
 def _ordinal_led(match: re.Match[str], pub: date | None) -> Resolved | None:
     """'third-quarter', 'the first half of 2024', 'the first two quarters of the year 2024'."""
     ordinal = match["ordinal"].lower()
     if match["quarter"]:
-        return (_period(_ORDINALS[ordinal], 3, match, pub), "quarter") if ordinal[0] != "l" else None
+        return (
+            (period_start(_ORDINALS[ordinal], 3, _year(match), pub), "quarter") if ordinal[0] != "l" else None
+        )
     if not match["of"] or ordinal not in ("first", "second", "last", "final"):
         return None  # 'in the first half, he scored' is sport, not a date
-    return _period(1 if ordinal == "first" else 2, 6, match, pub), "half"
+    return period_start(1 if ordinal == "first" else 2, 6, _year(match), pub), "half"
 
 
 def _fiscal_year(match: re.Match[str], pub: date | None) -> Resolved:
-    return _ymd(_year(match) or 1, 1), "year"
+    return ymd(_year(match) or 1, 1), "year"
 
 
 def _weekday(match: re.Match[str], pub: date | None) -> Resolved | None:
     following = _AFTER_WEEKDAY.match(match.string, match.end())
     if following:  # 'Tuesday, Oct. 19' is that day, whatever the publication date
         return _day(following, pub)
-    if pub is None:
-        return None, "day"
-    return pub - timedelta(days=(pub.weekday() - _WEEKDAYS.index(match["weekday"])) % 7), "day"
+    return (weekday_on_or_before(pub, _WEEKDAYS.index(match["weekday"])) if pub else None), "day"
 
 
 def _relative(match: re.Match[str], pub: date | None) -> Resolved | None:
@@ -145,22 +125,8 @@ def _relative(match: re.Match[str], pub: date | None) -> Resolved | None:
     if (word in ("this", "last", "next")) != bool(unit):
         return None
     granularity: Granularity = "year" if unit == "year" else "month" if unit == "month" else "day"
-    if pub is None:
-        return None, granularity
     step = {"this": 0, "last": -1, "next": 1, "today": 0, "yesterday": -1, "tomorrow": 1}[word]
-    if unit == "year":
-        return _ymd(pub.year + step, 1), granularity
-    if unit == "month":
-        months = pub.year * 12 + pub.month - 1 + step
-        return _ymd(months // 12, months % 12 + 1), granularity
-    return pub + timedelta(days=step), granularity
-
-
-def _published(published_at: str | None) -> date | None:
-    try:
-        return date.fromisoformat(published_at[:10]) if published_at else None
-    except ValueError:
-        return None
+    return (shifted(pub, granularity, step) if pub else None), granularity
 
 
 def _left_edge_ok(text: str, start: int) -> bool:
@@ -172,7 +138,7 @@ def _left_edge_ok(text: str, start: int) -> bool:
 
 def find_dates(text: str, published_at: str | None) -> list[DateMention]:
     """Date mentions in text, longest form first where they overlap, in text order."""
-    pub = _published(published_at)
+    pub = published(published_at)
     spans: list[tuple[int, int, Resolved]] = []
     for pattern, resolve in _RULES:
         for match in pattern.finditer(text):

@@ -38,6 +38,8 @@ _COMPOUND_TAILS = ("based", "backed", "owned", "led", "made", "born", "style", "
 
 _NOT_IN_NAMES = v.NON_NAME_TOKENS | v.ORG_SUFFIXES | v.DEMONYMS | {"&"}
 
+_TITLES_ONLY = v.TITLE_TOKENS - v.DEPARTMENTS
+
 Kind = Literal["person", "organization"]
 
 
@@ -89,7 +91,9 @@ def _organizations(text: str, pieces: list[_Piece]) -> Iterator[tuple[int, Candi
         if _breaks(piece):
             begin = index + 1
         elif piece.text in v.ORG_SUFFIXES and index > begin:
-            yield index + 1, _span(text, pieces[begin : index + 1], "organization")
+            # 'Chief Financial Officer' is a title: some word before the suffix must be a name.
+            if any(p.text not in _TITLES_ONLY for p in pieces[begin:index]):
+                yield index + 1, _span(text, pieces[begin : index + 1], "organization")
             begin = index + 1
 
 

@@ -89,7 +89,8 @@ def test_enrichment_is_immutable(facts: Enrichment) -> None:
 def test_offsets_refer_to_the_text(facts: Enrichment) -> None:
     """Every offset points at its surface form in article.text."""
     text = seed_article().text
-    for item in [*facts.money, *facts.percentages, *facts.dates]:
-        assert text[item.offset : item.offset + len(item.text)] == item.text
+    spans = [(m.offset, m.text) for m in facts.money] + [(p.offset, p.text) for p in facts.percentages]
+    for offset, surface in spans + [(d.offset, d.text) for d in facts.dates]:
+        assert text[offset : offset + len(surface)] == surface
     for entity in facts.entities:
         assert any(text.startswith(form, entity.first_offset) for form in entity.surface_forms)

@@ -10,7 +10,9 @@ from services.enrich.tone import find_tone
 
 def test_good_news_scores_positive() -> None:
     """Praise and gains read positive."""
-    assert find_tone("Profits surged and investors were delighted. The launch was a great success.").score > 0.5
+    assert (
+        find_tone("Profits surged and investors were delighted. The launch was a great success.").score > 0.5
+    )
 
 
 def test_bad_news_scores_negative() -> None:
