@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.classify import VERSION
+from services.classify.lexicon import lexicon
 from services.classify.logic import classify
 from services.common.envelope import Envelope, read_as
 from services.common.events.facts import ArticleClassifiedV1, ArticleCleanedV1
@@ -16,4 +17,6 @@ def process(event: Envelope, ctx: StageContext) -> Result:
     return Result([ctx.derive(event, "article.classified", classified, subject=article.article_id)])
 
 
-STAGE = Stage(name="classify", version=VERSION, accepts=frozenset({"article.cleaned"}), process=process)
+STAGE = Stage(
+    name="classify", version=VERSION, accepts=frozenset({"article.cleaned"}), process=process, warm_up=lexicon
+)

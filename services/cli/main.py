@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
-from services.cli import pipeline, reading
+from services.cli import dlq, docs, pipeline, reading
 from services.cli.output import fail
 from services.common.server import ServerUnavailable
 from services.common.settings import Settings
@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     pipeline.register(sub)
     reading.register(sub)
+    dlq.register(sub)
+    docs.register(sub)
     return parser
 
 

@@ -8,7 +8,6 @@ and a redelivered input appends nothing. One batch is one pipelined round trip.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
@@ -18,7 +17,7 @@ from redis.asyncio import Redis
 from services.common.envelope import Envelope, encode
 
 _SCRIPT = files("services.common").joinpath("commit.lua").read_text()
-STATUS = {1: "new", 0: "already_done", 2: "duplicate"}
+STATUS = {1: "new", 0: "already_done", 2: "duplicate", 3: "parked"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,33 +31,36 @@ class Guard:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What to commit for one input entry."""
+    """What to commit for one input entry; ``subject`` and ``raw`` serve parking behind a dead letter."""
 
     entry_id: bytes | str
     guard: Guard
     events: tuple[tuple[str, Envelope], ...] = ()
     otherwise: tuple[tuple[str, Envelope], ...] = field(default=())
+    subject: str | None = None
+    raw: bytes = b""
 
 
 class Committer:
     """Commits outcomes for one input stream and group."""
 
-    def __init__(self, client: Redis, input_stream: str, group: str) -> None:
+    def __init__(self, client: Redis, input_stream: str, group: str, parked: str) -> None:
         self._client = client
         self._script = client.register_script(_SCRIPT)
         self._input = input_stream
         self._group = group
+        self._parked = parked
 
-    async def commit(self, outcomes: list[Outcome]) -> Counter[str]:
-        """Commit every outcome in one pipelined round trip; count results by status."""
+    async def commit(self, outcomes: list[Outcome]) -> list[str]:
+        """Commit every outcome in one pipelined round trip; the status of each, in order."""
         if not outcomes:
-            return Counter()
+            return []
         async with self._client.pipeline(transaction=False) as pipe:
             for outcome in outcomes:
                 keys, args = self._arguments(outcome)
                 await self._script(keys=keys, args=args, client=pipe)
             results = await pipe.execute()
-        return Counter(STATUS[int(r)] for r in results)
+        return [STATUS[int(r)] for r in results]
 
     def _arguments(self, outcome: Outcome) -> tuple[list[str], list[Any]]:
         streams: list[str] = []
@@ -69,5 +71,6 @@ class Committer:
             pairs += [streams.index(stream) + 1, encode(event)]
         entry = outcome.entry_id.decode() if isinstance(outcome.entry_id, bytes) else outcome.entry_id
         guard = outcome.guard
-        args = [self._group, entry, guard.field, guard.token, len(outcome.events), *pairs]
-        return [self._input, guard.key, *streams], args
+        subject = outcome.subject or ""
+        args = [self._group, entry, guard.field, guard.token, subject, len(outcome.events), *pairs]
+        return [self._input, guard.key, self._parked, *streams], args

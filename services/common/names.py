@@ -74,6 +74,14 @@ class Names:
         """Hash of input events a stage has already turned into facts (effectively-once guard)."""
         return f"{self.prefix}:done:{stage}"
 
+    def dlq(self, stage: str) -> str:
+        """Dead-letter stream of a stage: entries it could not process, and those parked behind them."""
+        return f"{self.prefix}:dlq:{stage}"
+
+    def parked(self, stage: str) -> str:
+        """Hash subject (article id) -> dead-letter id holding that article's later entries back."""
+        return f"{self.prefix}:parked:{stage}"
+
     def fingerprints(self) -> str:
         """Hash article-id:content-hash -> first submitted event id (exact-duplicate guard)."""
         return f"{self.prefix}:ingest:fingerprints"

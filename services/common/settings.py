@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     claim_idle_ms: int = Field(
         default=30_000, ge=100, description="Entries pending this long at a dead consumer are reclaimed (ms)."
     )
+    max_deliveries: int = Field(
+        default=5, ge=1, le=1000, description="Deliveries of a failing entry before it is dead-lettered."
+    )
     max_article_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, description="Largest accepted input.")
     raw_keep_bytes: int = Field(default=64 * 1024, ge=256, description="Bytes of a rejected input kept.")
     log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -17,7 +17,9 @@ from faststream.redis import BinaryMessageFormatV1
 from pydantic import BaseModel
 
 from services.common.committer import Guard, Outcome
+from services.common.deadletter import Failure
 from services.common.envelope import Envelope, decode, derived_id, make_event
+from services.common.events import CURRENT
 from services.common.events.intake import ArticleRejectedV1, RejectReason
 from services.common.names import EVENT_FIELD, Names
 from services.common.rejection import Rejection
@@ -45,6 +47,11 @@ class Stage:
     process: Callable[[Envelope, StageContext], Result]
     #: How to read an entry's event; ingest overrides it to also accept bare articles.
     read: Callable[[bytes, str, StageContext], Envelope] = lambda raw, _entry, _ctx: decode(raw)
+    #: Whether the input stream is written by newsfacts itself (every stage but ingest): an
+    #: unreadable event there is an internal fault, dead-lettered, not the article's fault.
+    internal: bool = True
+    #: Loads data files and models ahead of the first article.
+    warm_up: Callable[[], object] = lambda: None
 
     @property
     def producer(self) -> str:
@@ -104,10 +111,24 @@ class StageContext:
         )
 
 
+#: Faults in an event on an internal stream: our own code wrote it, so it is not the article's fault.
+_INTERNAL_FAULTS = frozenset(
+    {
+        RejectReason.BAD_ENVELOPE,
+        RejectReason.MALFORMED_JSON,
+        RejectReason.NOT_UTF8,
+        RejectReason.NOT_AN_OBJECT,
+        RejectReason.UNKNOWN_EVENT_TYPE,
+        RejectReason.UNSUPPORTED_VERSION,
+        RejectReason.INVALID_FIELD,
+    }
+)
+
+
 def outcome_for(
     stage: Stage, ctx: StageContext, entry_id: bytes | str, fields: Mapping[bytes, bytes]
-) -> Outcome:
-    """Turn one stream entry into what to commit for it. Never raises on bad input."""
+) -> Outcome | Failure:
+    """Turn one stream entry into what to commit for it, or a ``Failure``. Never raises."""
     eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
     raw = entry_payload(fields)
     default_guard = Guard(ctx.names.done(stage.name), f"{stage.version}:{eid}", eid)
@@ -121,17 +142,30 @@ def outcome_for(
             )
         parent = stage.read(raw, eid, ctx)
         if parent.type not in stage.accepts:
-            return Outcome(entry_id, default_guard)
+            if parent.type not in CURRENT:
+                raise Rejection(RejectReason.UNKNOWN_EVENT_TYPE, f"unknown event type {parent.type!r}")
+            return Outcome(entry_id, default_guard, subject=parent.subject, raw=raw)
         result = stage.process(parent, ctx)
     except Rejection as fault:
+        if stage.internal and fault.reason in _INTERNAL_FAULTS:
+            subject = parent.subject if parent else None
+            return Failure(
+                entry_id, raw or _fields_as_bytes(fields), subject, fault.reason.value, fault.message, True
+            )
         event = ctx.rejected(raw or _fields_as_bytes(fields), eid, fault, parent)
-        return Outcome(entry_id, default_guard, ((names.output_stream(stage.name, event.type), event),))
+        rejected = ((names.output_stream(stage.name, event.type), event),)
+        return Outcome(entry_id, default_guard, rejected, subject=event.subject, raw=raw)
+    except Exception as exc:  # noqa: BLE001 - a bug or an outage must not stop the stage: retry, then dead-letter
+        subject = parent.subject if parent else None
+        return Failure(entry_id, raw, subject, "error", f"{type(exc).__name__}: {exc}", False)
     guard = result.guard or Guard(names.done(stage.name), f"{stage.version}:{parent.id}", parent.id)
     return Outcome(
         entry_id,
         guard,
         tuple((names.output_stream(stage.name, e.type), e) for e in result.events),
         tuple((names.output_stream(stage.name, e.type), e) for e in result.otherwise),
+        subject=parent.subject,
+        raw=raw,
     )
 
 

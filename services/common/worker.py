@@ -23,15 +23,44 @@ from faststream.redis.annotations import RedisBatchStreamMessage
 
 from services.common import connection
 from services.common.committer import Committer, Outcome
+from services.common.deadletter import DeadLetterQueue, Failure
 from services.common.settings import Settings
 from services.common.stage import Stage, StageContext, outcome_for
 from services.common.topology import ensure_topology
 
 
 class Sink(Protocol):
-    """Where a batch of outcomes goes: Redis in production, a recorder in component tests."""
+    """Where a batch goes: Redis in production, a recorder in component tests."""
 
-    async def commit(self, outcomes: list[Outcome]) -> Counter[str]: ...
+    async def commit(self, outcomes: list[Outcome]) -> list[str]:
+        """Commit outcomes atomically, one by one; return each one's status ('parked' when held back)."""
+
+    async def park(self, outcomes: list[Outcome]) -> None:
+        """Move outcomes whose article is parked behind a dead letter to the dead-letter stream."""
+
+    async def fail(self, failures: list[Failure]) -> int:
+        """Dead-letter the permanent failures and those out of retries; return how many."""
+
+
+class RedisSink:
+    """The production sink: the atomic committer plus the stage's dead-letter queue."""
+
+    def __init__(self, committer: Committer, dlq: DeadLetterQueue, max_deliveries: int) -> None:
+        self._committer = committer
+        self._dlq = dlq
+        self._max = max_deliveries
+
+    async def commit(self, outcomes: list[Outcome]) -> list[str]:
+        return await self._committer.commit(outcomes)
+
+    async def park(self, outcomes: list[Outcome]) -> None:
+        await self._dlq.park(outcomes)
+
+    async def fail(self, failures: list[Failure]) -> int:
+        attempts = await self._dlq.deliveries(f.entry_id for f in failures)
+        due = [f for f in failures if f.permanent or attempts.get(_text(f.entry_id), 1) >= self._max]
+        await self._dlq.bury(due, attempts)
+        return len(due)
 
 
 async def raw_batch(msg: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
@@ -75,9 +104,23 @@ def build_broker(url: str, stage: Stage, settings: Settings, sink: Sink, consume
     async def handle(msg: RedisBatchStreamMessage) -> None:
         data = msg.raw_message["data"]
         ids = msg.raw_message["message_ids"] or [b""] * len(data)  # TestRedisBroker gives no ids
-        outcomes = [outcome_for(stage, ctx, eid, fields) for eid, fields in zip(ids, data, strict=True)]
-        stats = await sink.commit(outcomes)
-        log.debug("batch committed", size=len(outcomes), **stats)
+        results = [outcome_for(stage, ctx, eid, fields) for eid, fields in zip(ids, data, strict=True)]
+        outcomes = [r for r in results if isinstance(r, Outcome)]
+        failures = [r for r in results if isinstance(r, Failure)]
+        statuses = await sink.commit(outcomes)
+        parked = [o for o, status in zip(outcomes, statuses, strict=True) if status == "parked"]
+        if parked:
+            await sink.park(parked)
+        buried = await sink.fail(failures) if failures else 0
+        for f in failures:
+            log.error(
+                "entry failed",
+                entry_id=_text(f.entry_id),
+                article_id=f.subject,
+                reason=f.reason,
+                error=f.error,
+            )
+        log.debug("batch committed", size=len(results), dead_lettered=buried, **Counter(statuses))
 
     new = StreamSub(
         stream,
@@ -107,13 +150,19 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
     names = settings.names
     consumer = consumer or consumer_name(stage.name)
     client = connection.client(url)
-    committer = Committer(client, names.input_stream(stage.name), names.group(stage.name))
-    broker = build_broker(url, stage, settings, committer, consumer)
+    stream, group = names.input_stream(stage.name), names.group(stage.name)
+    sink = RedisSink(
+        Committer(client, stream, group, names.parked(stage.name)),
+        DeadLetterQueue(client, names, stage.name, group),
+        settings.max_deliveries,
+    )
+    broker = build_broker(url, stage, settings, sink, consumer)
     log = structlog.get_logger().bind(stage=stage.name, consumer=consumer)
 
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
         await ensure_topology(client, names)
+        stage.warm_up()
         log.info("worker starting", redis=connection.redact(url), stream=names.input_stream(stage.name))
         try:
             yield
@@ -122,3 +171,7 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
             log.info("worker stopped")
 
     return FastStream(broker, lifespan=lifespan, logger=None)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -6,7 +6,7 @@ from services.common.envelope import Envelope, read_as
 from services.common.events.facts import ArticleClassifiedV1, ArticleEnrichedV1
 from services.common.stage import Result, Stage, StageContext
 from services.enrich import VERSION
-from services.enrich.logic import enrich
+from services.enrich.logic import enrich, warm_up
 
 
 def process(event: Envelope, ctx: StageContext) -> Result:
@@ -25,4 +25,10 @@ def process(event: Envelope, ctx: StageContext) -> Result:
     return Result([ctx.derive(event, "article.enriched", enriched, subject=article.article_id)])
 
 
-STAGE = Stage(name="enrich", version=VERSION, accepts=frozenset({"article.classified"}), process=process)
+STAGE = Stage(
+    name="enrich",
+    version=VERSION,
+    accepts=frozenset({"article.classified"}),
+    process=process,
+    warm_up=warm_up,
+)

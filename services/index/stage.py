@@ -6,6 +6,7 @@ from services.common.envelope import Envelope, read_as
 from services.common.events.facts import ArticleEnrichedV1, ArticleIndexedV1
 from services.common.stage import Result, Stage, StageContext
 from services.index import VERSION
+from services.index.keyphrases import stopwords
 from services.index.logic import build_document
 
 
@@ -15,4 +16,6 @@ def process(event: Envelope, ctx: StageContext) -> Result:
     return Result([ctx.derive(event, "article.indexed", indexed, subject=enriched.article.article_id)])
 
 
-STAGE = Stage(name="index", version=VERSION, accepts=frozenset({"article.enriched"}), process=process)
+STAGE = Stage(
+    name="index", version=VERSION, accepts=frozenset({"article.enriched"}), process=process, warm_up=stopwords
+)

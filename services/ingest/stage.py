@@ -48,4 +48,5 @@ STAGE = Stage(
     accepts=frozenset({"article.submitted"}),
     process=process,
     read=read_submission,
+    internal=False,
 )

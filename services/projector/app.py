@@ -23,6 +23,7 @@ from services.common.names import LOG_STREAMS
 from services.common.rejection import Rejection
 from services.common.settings import Settings
 from services.common.stage import entry_payload
+from services.common.worker import raw_batch
 from services.projector.entries import LogEntry, Undecodable
 from services.projector.store import ReadModelStore
 
@@ -64,7 +65,7 @@ def projector_app(settings: Settings) -> FastStream:
             max_records=settings.batch_size * 5,
             polling_interval=settings.block_ms,
         )
-        broker.subscriber(stream=sub, title=f"projector-{short}")(handler(short))
+        broker.subscriber(stream=sub, parser=raw_batch, title=f"projector-{short}")(handler(short))
 
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:

@@ -54,7 +54,7 @@ def _from_file(path: Path) -> Iterator[Item]:
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm", ".txt"):
         text = data.decode("utf-8", errors="replace")
-        article = {"html": text} if suffix != ".txt" else _text_article(text)
+        article: dict[str, object] = {"html": text} if suffix != ".txt" else _text_article(text)
         yield Item(str(path), article, orjson.dumps(article))
     else:
         yield from _from_json_text(data, str(path))

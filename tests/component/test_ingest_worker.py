@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from faststream.redis import RedisBroker, TestRedisBroker
 
 from services.common.committer import Outcome
+from services.common.deadletter import Failure
 from services.common.envelope import encode, make_event
 from services.common.events.intake import ArticleDuplicateV1, ArticleSubmittedV1, RejectReason
 from services.common.settings import Settings
@@ -21,14 +21,22 @@ URL = "redis://localhost:1"  # never connected to: TestRedisBroker stands in for
 
 
 class RecordingSink:
-    """A sink that remembers every outcome instead of committing it."""
+    """A sink that remembers every outcome and failure instead of committing it."""
 
     def __init__(self) -> None:
         self.outcomes: list[Outcome] = []
+        self.failures: list[Failure] = []
 
-    async def commit(self, outcomes: list[Outcome]) -> Counter[str]:
+    async def commit(self, outcomes: list[Outcome]) -> list[str]:
         self.outcomes.extend(outcomes)
-        return Counter(new=len(outcomes))
+        return ["new"] * len(outcomes)
+
+    async def park(self, outcomes: list[Outcome]) -> None:
+        raise AssertionError("nothing is parked in these tests")
+
+    async def fail(self, failures: list[Failure]) -> int:
+        self.failures.extend(failures)
+        return 0
 
 
 @pytest.fixture

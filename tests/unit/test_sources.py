@@ -78,7 +78,7 @@ def test_folder_reads_supported_files_in_order_and_ignores_others(tmp_path: Path
     items = read(tmp_path)
     assert [Path(i.origin).name for i in items] == ["a.json", "b.html", "c.txt"]
     assert items[0].article == {"title": "From JSON"}
-    assert items[1].article == {"html": "<html><body><p>From HTML</p></body></html>", "source": "b"}
+    assert items[1].article == {"html": "<html><body><p>From HTML</p></body></html>"}
     assert items[2].article == {"body": "Just a body."}
 
 

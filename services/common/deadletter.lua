@@ -1,0 +1,14 @@
+-- Move one input entry to the dead-letter stream and acknowledge it, atomically.
+--
+-- KEYS[1] input stream   KEYS[2] dead-letter stream   KEYS[3] parked hash
+-- ARGV[1] group  ARGV[2] input entry id  ARGV[3] subject ('' if none)  ARGV[4] status ('dead' or 'parked')
+-- ARGV[5..] field/value pairs of the dead-letter entry.
+-- A dead entry parks its subject, so that the subject's later entries wait behind it.
+local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
+if ARGV[3] ~= '' and ARGV[4] == 'dead' then
+  redis.call('HSETNX', KEYS[3], ARGV[3], id)
+end
+if ARGV[2] ~= '' then
+  redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+end
+return id

@@ -1,0 +1,13 @@
+-- Re-drive dead letters: append their events to the input stream in order, remove them
+-- from the dead-letter stream and release the parked subject, atomically.
+--
+-- KEYS[1] input stream   KEYS[2] dead-letter stream   KEYS[3] parked hash
+-- ARGV[1] subject ('' if none), then pairs (dead-letter id, event payload), oldest first.
+for i = 2, #ARGV, 2 do
+  redis.call('XADD', KEYS[1], '*', 'event', ARGV[i + 1])
+  redis.call('XDEL', KEYS[2], ARGV[i])
+end
+if ARGV[1] ~= '' then
+  redis.call('HDEL', KEYS[3], ARGV[1])
+end
+return (#ARGV - 1) / 2
