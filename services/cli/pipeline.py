@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
+import time
 from typing import Any
 
 from services.cli import demo
@@ -25,12 +27,12 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         from services.projector.app import projector_app
 
         app = projector_app(settings)
+        asyncio.run(app.run())
     else:
-        from services.common.worker import worker_app
+        from services.common.worker import run_stage
         from services.stages import STAGES
 
-        app = worker_app(STAGES[args.role], settings)
-    asyncio.run(app.run())
+        asyncio.run(run_stage(STAGES[args.role], settings))
     return 0
 
 
@@ -44,18 +46,31 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     supervisor.start()
     print(f"newsfacts up: {supervisor.describe()} on {connection.redact(connection.redis_url(settings))}")
     print("Ctrl-C stops every worker gracefully.", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        exited = supervisor.wait_any()
-        if exited:
-            print(
-                f"newsfacts: worker {exited[0]} exited with {exited[1]}; stopping the others", file=sys.stderr
-            )
+        _watch(settings, supervisor, manage_server=started)
     except KeyboardInterrupt:
         pass
     codes = supervisor.stop()
     if started:
         server.stop_server(settings)
     return 0 if all(c == 0 for c in codes.values()) else 1
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops ``up`` as Ctrl-C does: the workers are stopped gracefully first."""
+    raise KeyboardInterrupt
+
+
+def _watch(settings: Settings, supervisor: Supervisor, *, manage_server: bool) -> None:
+    """Keep everything up until Ctrl-C: restart workers that die and, if it is ours, the server."""
+    while True:
+        time.sleep(1.0)
+        if manage_server and server.running(settings) is None:
+            print("newsfacts: the embedded server is down; restarting it", file=sys.stderr, flush=True)
+            server.ensure_server(settings)
+        for role, code in supervisor.restart_dead():
+            print(f"newsfacts: worker {role} exited with {code}; restarted it", file=sys.stderr, flush=True)
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:

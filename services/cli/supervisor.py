@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Mapping
 
 from services.common.names import STAGES
@@ -23,25 +22,27 @@ class Supervisor:
         self._quiet = quiet
 
     def start(self) -> None:
-        out = subprocess.DEVNULL if self._quiet else None
         for role, copies in self._scale.items():
             for _ in range(copies):
-                cmd = [sys.executable, "-m", "services.cli", "worker", role]
-                proc = subprocess.Popen(cmd, stdout=out, stderr=out, env=dict(os.environ))
-                self._children.append((role, proc))
+                self._children.append((role, self._spawn(role)))
+
+    def _spawn(self, role: str) -> subprocess.Popen[bytes]:
+        out = subprocess.DEVNULL if self._quiet else None
+        cmd = [sys.executable, "-m", "services.cli", "worker", role]
+        return subprocess.Popen(cmd, stdout=out, stderr=out, env=dict(os.environ))
+
+    def restart_dead(self) -> list[tuple[str, int]]:
+        """Start a new process for every child that exited; return (role, exit code) of those."""
+        restarted = []
+        for n, (role, proc) in enumerate(self._children):
+            code = proc.poll()
+            if code is not None:
+                restarted.append((role, code))
+                self._children[n] = (role, self._spawn(role))
+        return restarted
 
     def describe(self) -> str:
         return ", ".join(f"{role}x{n}" if n > 1 else role for role, n in self._scale.items() if n)
-
-    def wait_any(self) -> tuple[str, int] | None:
-        """Block until a child exits; return its role and exit code (None if there are no children)."""
-        while self._children:
-            for role, proc in self._children:
-                code = proc.poll()
-                if code is not None:
-                    return role, code
-            time.sleep(0.2)
-        return None
 
     def stop(self, timeout: float = 30.0) -> dict[str, int | None]:
         """SIGTERM every child, wait up to ``timeout``, SIGKILL the rest; return exit codes."""

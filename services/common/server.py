@@ -123,7 +123,8 @@ def stop_server(settings: Settings) -> bool:
 
 
 def _start(binary: str, directory: Path, password: str | None) -> EmbeddedServer:
-    port = _free_port()
+    # Come back on the same port after a crash, so running workers reconnect by themselves.
+    port = _previous_port(directory) or _free_port()
     conf = directory / "server.conf"
     lines = [
         "bind 127.0.0.1",
@@ -141,6 +142,7 @@ def _start(binary: str, directory: Path, password: str | None) -> EmbeddedServer
         lines.append(f"requirepass {password}")
     conf.write_text("\n".join(lines) + "\n")
     conf.chmod(0o600)
+    (directory / "server.pid").unlink(missing_ok=True)  # a stale pid from a crashed server would be misread
     result = subprocess.run([binary, str(conf)], capture_output=True, text=True, timeout=_START_TIMEOUT_S)
     if result.returncode != 0:
         raise ServerUnavailable(f"{binary} failed to start: {result.stderr or result.stdout}".strip())
@@ -175,6 +177,20 @@ def _answers(server: EmbeddedServer) -> bool:
 def _password(settings: Settings) -> str | None:
     secret = settings.embedded_password
     return secret.get_secret_value() if secret else None
+
+
+def _previous_port(directory: Path) -> int | None:
+    try:
+        port = int(orjson.loads((directory / "server.json").read_bytes())["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is fine
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return None
+    return port
 
 
 def _free_port() -> int:

@@ -20,6 +20,7 @@ import structlog
 from faststream import AckPolicy, FastStream
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage
+from redis.exceptions import ResponseError
 
 from services.common import connection
 from services.common.committer import Committer, Outcome
@@ -175,3 +176,32 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+async def run_stage(stage: Stage, settings: Settings) -> None:
+    """Run a stage until SIGTERM/SIGINT; if its consumer group vanishes (stream deleted, server
+    flushed), recreate it and carry on rather than stop silently.
+
+    Recreating the group from the start of the stream is safe: the commit guard makes every entry
+    already processed append nothing.
+    """
+    consumer = consumer_name(stage.name)
+    log = structlog.get_logger().bind(stage=stage.name, consumer=consumer)
+    while True:
+        await worker_app(stage, settings, consumer=consumer).run()
+        if not await _group_missing(settings, stage):
+            return
+        log.warning(
+            "consumer group vanished; recreating it and restarting", group=settings.names.group(stage.name)
+        )
+
+
+async def _group_missing(settings: Settings, stage: Stage) -> bool:
+    client = connection.client(connection.redis_url(settings))
+    try:
+        groups = await client.xinfo_groups(settings.names.input_stream(stage.name))
+    except ResponseError:  # the stream itself is gone
+        return True
+    finally:
+        await client.aclose()
+    return settings.names.group(stage.name).encode() not in {g["name"] for g in groups}
