@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 import time
@@ -47,10 +48,8 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     print(f"newsfacts up: {supervisor.describe()} on {connection.redact(connection.redis_url(settings))}")
     print("Ctrl-C stops every worker gracefully.", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         _watch(settings, supervisor, manage_server=started)
-    except KeyboardInterrupt:
-        pass
     codes = supervisor.stop()
     if started:
         server.stop_server(settings)
@@ -78,7 +77,8 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
         client = connection.client(connection.redis_url(settings))
         try:
             await ensure_topology(client, settings.names)
-            return await publish(client, settings.names, read_paths(args.paths))
+            limit = None if args.no_wait else settings.max_backlog
+            return await publish(client, settings.names, read_paths(args.paths), max_backlog=limit)
         finally:
             await client.aclose()
 
@@ -87,7 +87,15 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
     except (SourceError, OSError) as exc:
         return fail(str(exc))
     if args.json:
-        emit_json({"sent": report.sent, "event_ids": report.event_ids, "warnings": report.warnings})
+        emit_json(
+            {
+                "sent": report.sent,
+                "event_ids": report.event_ids,
+                "correlation_ids": report.correlation_ids,
+                "warnings": report.warnings,
+                "waited_s": round(report.waited_s, 1),
+            }
+        )
     else:
         for origin, message in report.warnings:
             print(f"warning: {origin}: {message}", file=sys.stderr)
@@ -159,6 +167,7 @@ def register(sub: Any) -> None:
         "publish", help="publish articles: JSON, JSONL, a folder of .json/.html/.txt, or - (stdin)"
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--no-wait", action="store_true", help="do not wait when the backlog is over the limit")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=cmd_publish)
 

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     max_deliveries: int = Field(
         default=5, ge=1, le=1000, description="Deliveries of a failing entry before it is dead-lettered."
     )
+    max_backlog: int = Field(
+        default=20_000,
+        ge=1,
+        description="publish waits while more entries than this are unread by the stages (backpressure).",
+    )
     max_article_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, description="Largest accepted input.")
     raw_keep_bytes: int = Field(default=64 * 1024, ge=256, description="Bytes of a rejected input kept.")
     log_level: Literal["debug", "info", "warning", "error"] = "info"

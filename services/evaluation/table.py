@@ -22,7 +22,9 @@ def render(report: EvalReport, details: bool = False) -> str:
     lines += ["", f"{'entity type':<14} {'gold':>5} {'pred':>5} {'prec':>6} {'recall':>6}"]
     for kind in ENTITY_TYPES:
         match = report.total(kind)
-        lines.append(f"{kind:<14} {match.gold:>5} {match.predicted:>5} {match.precision:>6.3f} {match.recall:>6.3f}")
+        lines.append(
+            f"{kind:<14} {match.gold:>5} {match.predicted:>5} {match.precision:>6.3f} {match.recall:>6.3f}"
+        )
     lines += ["", f"{'ms/article':<14} {'mean':>7} {'p50':>7} {'p95':>7} {'max':>7}"]
     for stage, t in report.timings().items():
         lines.append(f"{stage:<14} {t['mean']:>7.2f} {t['p50']:>7.2f} {t['p95']:>7.2f} {t['max']:>7.2f}")
@@ -43,7 +45,12 @@ def _errors(report: EvalReport) -> list[str]:
     lines += ["", "per article (gold topics | predicted topics; then what was missed (-) or spurious (+)):"]
     for a in report.articles:
         lines.append(f"- {a.id}: {', '.join(a.gold_topics)} | {', '.join(a.predicted_topics) or '(none)'}")
-        fields = {"entities": a.entities.total, "money": a.money, "percentages": a.percentages, "dates": a.dates}
+        fields = {
+            "entities": a.entities.total,
+            "money": a.money,
+            "percentages": a.percentages,
+            "dates": a.dates,
+        }
         for name, match in fields.items():
             if match.missed or match.spurious:
                 wrong = [f"-{m}" for m in match.missed] + [f"+{s}" for s in match.spurious]
@@ -56,6 +63,9 @@ def summary(reports: list[EvalReport]) -> str:
     head = f"{'target':<30}" + "".join(f" {Path(r.name).stem[:18]:>18}" for r in reports)
     rows = [head]
     for name, limit in TARGETS.items():
-        cells = "".join(f" {r.figures()[name]:>13.3f} {'ok' if r.figures()[name] >= limit else 'FAIL':>4}" for r in reports)
+        cells = "".join(
+            f" {r.figures()[name]:>13.3f} {'ok' if r.figures()[name] >= limit else 'FAIL':>4}"
+            for r in reports
+        )
         rows.append(f"{name + ' >= ' + format(limit, '.2f'):<30}{cells}")
     return "\n".join(rows)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 
 from services.common.envelope import encode, make_event, new_id
-from services.common.names import EVENT_FIELD, Names
+from services.common.names import EVENT_FIELD, STAGES, Names
 from services.common.rejection import Rejection
 from services.ingest.logic import validate
 from services.publish.sources import Item
@@ -29,11 +31,39 @@ class PublishReport:
     sent: int = 0
     event_ids: list[str] = field(default_factory=list)
     correlation_ids: list[str] = field(default_factory=list)
+    waited_s: float = 0.0
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
-async def publish(client: Redis, names: Names, items: Iterable[Item], *, chunk: int = 500) -> PublishReport:
-    """Publish items; valid ones as ``article.submitted`` envelopes, the rest raw so they are recorded."""
+async def backlog(client: Redis, names: Names) -> int:
+    """Entries published but not yet read by their stage: the sum of every stage group's lag."""
+    total = 0
+    for stage in STAGES:
+        try:
+            groups = await client.xinfo_groups(names.input_stream(stage))
+        except ResponseError:  # stream not created yet
+            continue
+        total += sum(int(g.get("lag") or 0) for g in groups if g["name"] == names.group(stage).encode())
+    return total
+
+
+async def wait_for_room(client: Redis, names: Names, limit: int, *, poll_s: float = 0.2) -> float:
+    """Backpressure: wait while the pipeline's backlog exceeds ``limit``; return the seconds waited."""
+    waited = 0.0
+    while await backlog(client, names) > limit:
+        await asyncio.sleep(poll_s)
+        waited += poll_s
+    return waited
+
+
+async def publish(
+    client: Redis, names: Names, items: Iterable[Item], *, chunk: int = 500, max_backlog: int | None = None
+) -> PublishReport:
+    """Publish items; valid ones as ``article.submitted`` envelopes, the rest raw so they are recorded.
+
+    With ``max_backlog``, each chunk waits until the pipeline's unread backlog is at most that many
+    entries, so a publisher faster than the workers cannot fill the server's memory.
+    """
     report = PublishReport()
     stream = names.input_stream("ingest")
     producer = f"publish/{_version()}"
@@ -62,6 +92,8 @@ async def publish(client: Redis, names: Names, items: Iterable[Item], *, chunk: 
                 report.correlation_ids.append(event.correlationid)
         pending.append(payload)
         if len(pending) >= chunk:
+            if max_backlog is not None:
+                report.waited_s += await wait_for_room(client, names, max_backlog)
             await _send(client, stream, pending)
             report.sent += len(pending)
             pending = []
