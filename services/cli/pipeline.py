@@ -25,10 +25,9 @@ from services.publish.sources import SourceError, read_paths
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings, stage=args.role)
     if args.role == "projector":
-        from services.projector.app import projector_app
+        from services.projector.app import run_projector
 
-        app = projector_app(settings)
-        asyncio.run(app.run())
+        asyncio.run(run_projector(settings))
     else:
         from services.common.worker import run_stage
         from services.stages import STAGES

@@ -6,6 +6,7 @@ import argparse
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any
 
 from services.cli import render
@@ -21,8 +22,8 @@ class NoReadModels(RuntimeError):
 
 
 @contextmanager
-def _store(settings: Settings) -> Iterator[sqlite3.Connection]:
-    path = settings.readmodel_path
+def _store(settings: Settings, override: str | None = None) -> Iterator[sqlite3.Connection]:
+    path = Path(override) if override else settings.readmodel_path
     if not path.exists():
         raise NoReadModels(
             f"no read models at {path} yet: run the projector (newsfacts up) and publish articles"
@@ -32,7 +33,7 @@ def _store(settings: Settings) -> Iterator[sqlite3.Connection]:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    with _store(settings) as conn:
+    with _store(settings, args.store) as conn:
         hits = queries.search(conn, args.query, limit=args.limit)
     if args.json:
         emit_json([h.to_dict() for h in hits])
@@ -42,7 +43,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
-    with _store(settings) as conn:
+    with _store(settings, args.store) as conn:
         view = queries.article(conn, args.article_id)
     if view is None:
         return fail(f"no article {args.article_id!r}", 1)
@@ -54,7 +55,7 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_entity(args: argparse.Namespace, settings: Settings) -> int:
-    with _store(settings) as conn:
+    with _store(settings, args.store) as conn:
         page = queries.entity(conn, args.name, limit=args.limit)
     if page is None:
         return fail(f"no entity named {args.name!r}", 1)
@@ -66,7 +67,7 @@ def cmd_entity(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
-    with _store(settings) as conn:
+    with _store(settings, args.store) as conn:
         if args.topic:
             articles = queries.topic_articles(conn, args.topic, limit=args.limit)
             if args.json:
@@ -113,23 +114,27 @@ def register(sub: Any) -> None:
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--store", metavar="FILE", help="read this store (e.g. from replay rebuild --until)")
     p.set_defaults(handler=_guard(cmd_search))
 
     p = sub.add_parser("article", help="all that is known about one article")
     p.add_argument("article_id", metavar="ID")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--store", metavar="FILE", help="read this store (e.g. from replay rebuild --until)")
     p.set_defaults(handler=_guard(cmd_article))
 
     p = sub.add_parser("entity", help="an entity page: who/what it is and the articles mentioning it")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--store", metavar="FILE", help="read this store (e.g. from replay rebuild --until)")
     p.set_defaults(handler=_guard(cmd_entity))
 
     p = sub.add_parser("topics", help="topics and their article counts, or the articles of one TOPIC")
     p.add_argument("topic", nargs="?", metavar="TOPIC", help="IPTC code or label")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--store", metavar="FILE", help="read this store (e.g. from replay rebuild --until)")
     p.set_defaults(handler=_guard(cmd_topics))
 
     p = sub.add_parser("analyze", help="run every stage on FILE in-process (no Redis) and print the facts")

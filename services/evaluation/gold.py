@@ -45,7 +45,7 @@ class GoldEntity(_Gold):
     type: EntityType
     aliases: list[str] = Field(default_factory=list, description="Other acceptable canonical names.")
 
-    def keys(self) -> frozenset[str]:
+    def accepted_names(self) -> frozenset[str]:
         """Every name that counts as this entity, case-folded."""
         return frozenset(n.casefold() for n in [self.name, *self.aliases])
 

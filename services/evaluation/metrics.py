@@ -116,7 +116,7 @@ def score_entities(gold: Sequence[GoldEntity], predicted: Sequence[tuple[str, st
     for kind in ENTITY_TYPES:
         golds = [g for g in gold if g.type == kind]
         preds = [p for p in distinct if p[1] == kind]
-        missed, spurious = pair(golds, preds, [lambda g, p: p[0] in g.keys()])
+        missed, spurious = pair(golds, preds, [lambda g, p: p[0] in g.accepted_names()])
         missed_all += missed
         spurious_all += spurious
         by_type[kind] = _counted(
@@ -129,7 +129,7 @@ def score_entities(gold: Sequence[GoldEntity], predicted: Sequence[tuple[str, st
         f"{g.name}: {g.type} predicted as {p[1]}"
         for g in missed_all
         for p in spurious_all
-        if p[0] in g.keys()
+        if p[0] in g.accepted_names()
     )
     return EntityScore(by_type, confusions)
 

@@ -8,8 +8,10 @@ from services.evaluation.metrics import ENTITY_TYPES
 from services.evaluation.report import TARGETS, EvalReport
 
 #: Figures shown without a target, for context next to the targeted ones.
-_CONTEXT = ("topics.any_match", "entities.f1", "entities.macro_precision", "entities.macro_recall")
-_CONTEXT += ("money.f1", "percentages.f1", "dates.precision")
+_CONTEXT = (
+    *("topics.any_match", "entities.f1", "entities.macro_precision", "entities.macro_recall"),
+    *("money.f1", "percentages.f1", "dates.precision"),
+)
 
 
 def render(report: EvalReport, details: bool = False) -> str:

@@ -8,8 +8,10 @@ where the last commit ended and re-reading an entry changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -18,30 +20,19 @@ from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage
 
 from services.common import connection
-from services.common.envelope import decode
 from services.common.names import LOG_STREAMS
-from services.common.rejection import Rejection
 from services.common.settings import Settings
-from services.common.stage import entry_payload
 from services.common.worker import raw_batch
-from services.projector.entries import LogEntry, Undecodable
+from services.projector import generations
+from services.projector.entries import to_entry
 from services.projector.store import ReadModelStore
 
 
-def to_entry(stream: str, entry_id: bytes | str, fields: Mapping[bytes, bytes]) -> LogEntry | Undecodable:
-    """Decode one stream entry for the projector; undecodable entries are kept as such, not raised."""
-    eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    try:
-        return LogEntry(stream, eid, decode(entry_payload(fields)))
-    except Rejection as fault:
-        return Undecodable(stream, eid, f"{fault.reason.value}: {fault.message}")
-
-
-def projector_app(settings: Settings) -> FastStream:
-    """A FastStream app running the projector against the configured server."""
+def projector_app(settings: Settings, path: Path | None = None) -> FastStream:
+    """A FastStream app folding the log into the store at ``path`` (default: the live generation)."""
     url = connection.redis_url(settings)
-    settings.readmodel_path.parent.mkdir(parents=True, exist_ok=True)
-    store = ReadModelStore.open(settings.readmodel_path)
+    path = path or generations.current(settings)
+    store = ReadModelStore.open(path)
     positions = store.positions()
     log = structlog.get_logger().bind(stage="projector")
     broker = RedisBroker(url, graceful_timeout=30.0, log_level=10)
@@ -69,7 +60,7 @@ def projector_app(settings: Settings) -> FastStream:
 
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
-        log.info("projector starting", redis=connection.redact(url), store=str(settings.readmodel_path))
+        log.info("projector starting", redis=connection.redact(url), store=str(path))
         try:
             yield
         finally:
@@ -77,3 +68,29 @@ def projector_app(settings: Settings) -> FastStream:
             log.info("projector stopped")
 
     return FastStream(broker, lifespan=lifespan, logger=None)
+
+
+async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> None:
+    """Run the projector until SIGTERM/SIGINT, moving to a new generation when a rebuild switches to one."""
+    log = structlog.get_logger().bind(stage="projector")
+    while True:
+        path = generations.current(settings)
+        app = projector_app(settings, path)
+        switched = asyncio.Event()
+
+        async def watch(app: FastStream = app, path: Path = path, switched: asyncio.Event = switched) -> None:
+            while generations.current(settings) == path:  # noqa: ASYNC110 - polls a file, not a task
+                await asyncio.sleep(check_every_s)
+            switched.set()
+            app.exit()
+
+        watcher = asyncio.create_task(watch())
+        try:
+            await app.run()
+        finally:
+            watcher.cancel()
+        if not switched.is_set():
+            return
+        log.info(
+            "read models switched; continuing on the new generation", store=str(generations.current(settings))
+        )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from services.common.envelope import Envelope
+from services.common.envelope import Envelope, decode
+from services.common.rejection import Rejection
+from services.common.stage import entry_payload
 
 #: A Redis stream entry id as integers, ``'1700000000000-3'`` -> ``(1700000000000, 3)``.
 EntryKey = tuple[int, int]
@@ -41,3 +44,12 @@ def entry_key(entry_id: str) -> EntryKey:
 def format_key(key: EntryKey) -> str:
     """The entry id text of ``key``."""
     return f"{key[0]}-{key[1]}"
+
+
+def to_entry(stream: str, entry_id: bytes | str, fields: Mapping[bytes, bytes]) -> LogEntry | Undecodable:
+    """Decode one stream entry for the projector; undecodable entries are kept as such, not raised."""
+    eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    try:
+        return LogEntry(stream, eid, decode(entry_payload(fields)))
+    except Rejection as fault:
+        return Undecodable(stream, eid, f"{fault.reason.value}: {fault.message}")

@@ -1,0 +1,1 @@
+"""Replay: rebuild read models from the log, as of now or as of a point in the past."""

@@ -1,0 +1,63 @@
+"""Reading the fact log in large batches, every stream, up to an optional cutoff."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+from redis.asyncio import Redis
+
+from services.common.names import LOG_STREAMS, Names
+from services.projector.entries import LogEntry, Undecodable, to_entry
+
+_ID = re.compile(r"^\d+(-\d+)?$")
+
+
+def parse_until(value: str) -> str:
+    """A cutoff as a stream entry id: an id ('1700000000000-5'), epoch ms, or an ISO 8601 time."""
+    text = value.strip()
+    if _ID.match(text):
+        return text if "-" in text else f"{text}-18446744073709551615"
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"--until takes an entry id, epoch milliseconds or an ISO 8601 time, not {value!r}"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return f"{int(when.timestamp() * 1000)}-18446744073709551615"
+
+
+async def total_entries(client: Redis, names: Names) -> int:
+    """How many entries the log holds (every stream)."""
+    async with client.pipeline(transaction=False) as pipe:
+        for short in LOG_STREAMS:
+            pipe.xlen(names.stream(short))
+        return sum(int(n) for n in await pipe.execute())
+
+
+async def read_log(
+    client: Redis, names: Names, *, after: dict[str, str] | None = None, until: str = "+", batch: int = 5000
+) -> AsyncIterator[list[LogEntry | Undecodable]]:
+    """Batches of decoded entries, stream by stream, after ``after`` positions and up to ``until``.
+
+    Each stream's next batch is requested while the current one is being handled, in one pipeline
+    round trip for all streams that still have entries.
+    """
+    cursors = {short: (after or {}).get(short, "0-0") for short in LOG_STREAMS}
+    while cursors:
+        async with client.pipeline(transaction=False) as pipe:
+            for short, cursor in cursors.items():
+                pipe.xrange(names.stream(short), min=f"({cursor}", max=until, count=batch)
+            replies: list[Any] = await pipe.execute()
+        for (short, _), rows in zip(list(cursors.items()), replies, strict=True):
+            if len(rows) < batch:
+                del cursors[short]
+            if rows:
+                cursors_last = rows[-1][0]
+                if short in cursors:
+                    cursors[short] = cursors_last.decode()
+                yield [to_entry(short, eid, fields) for eid, fields in rows]
