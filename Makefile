@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo up test lint format clean
+.PHONY: install demo up test chaos eval lint format clean
 
 install: $(STAMP)
 
@@ -22,6 +22,12 @@ up: install            ## run every worker and the projector until Ctrl-C
 
 test: install          ## the whole suite: unit, component, integration, end-to-end (real server)
 	$(BIN)/python -m pytest -q
+
+chaos: install         ## fault injection: kill workers and the server while publishing, then audit the log
+	NEWSFACTS_CHAOS=1 $(BIN)/python -m pytest -q -s -m chaos tests/chaos
+
+eval: install          ## extraction quality against the labelled set in eval/gold
+	$(BIN)/newsfacts eval
 
 lint: install          ## ruff and mypy (strict) on the product code
 	$(BIN)/ruff check services tests

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
-from services.cli import dlq, docs, pipeline, reading, replay
+from services.cli import dlq, docs, evaluate, pipeline, reading, replay
 from services.cli.output import fail
 from services.common.server import ServerUnavailable
 from services.common.settings import Settings
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     reading.register(sub)
     dlq.register(sub)
     replay.register(sub)
+    evaluate.register(sub)
     docs.register(sub)
     return parser
 
