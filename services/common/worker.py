@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import socket
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -20,13 +20,15 @@ import structlog
 from faststream import AckPolicy, FastStream
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage
+from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from services.common import connection
 from services.common.committer import Committer, Outcome
 from services.common.deadletter import DeadLetterQueue, Failure
+from services.common.reprocess import request_target, resolve
 from services.common.settings import Settings
-from services.common.stage import Stage, StageContext, outcome_for
+from services.common.stage import Stage, StageContext, entry_payload, outcome_for
 from services.common.topology import ensure_topology
 
 
@@ -42,14 +44,28 @@ class Sink(Protocol):
     async def fail(self, failures: list[Failure]) -> int:
         """Dead-letter the permanent failures and those out of retries; return how many."""
 
+    async def fetch(self, entry_ids: list[str]) -> dict[str, Mapping[bytes, bytes]]:
+        """Entries of the stage's input stream by id (for reprocess requests); missing ones are left out."""
+
 
 class RedisSink:
     """The production sink: the atomic committer plus the stage's dead-letter queue."""
 
-    def __init__(self, committer: Committer, dlq: DeadLetterQueue, max_deliveries: int) -> None:
+    def __init__(
+        self, client: Redis, stream: str, committer: Committer, dlq: DeadLetterQueue, max_deliveries: int
+    ) -> None:
+        self._client = client
+        self._stream = stream
         self._committer = committer
         self._dlq = dlq
         self._max = max_deliveries
+
+    async def fetch(self, entry_ids: list[str]) -> dict[str, Mapping[bytes, bytes]]:
+        async with self._client.pipeline(transaction=False) as pipe:
+            for eid in entry_ids:
+                pipe.xrange(self._stream, min=eid, max=eid, count=1)
+            found: list[Any] = await pipe.execute()
+        return {eid: rows[0][1] for eid, rows in zip(entry_ids, found, strict=True) if rows}
 
     async def commit(self, outcomes: list[Outcome]) -> list[str]:
         return await self._committer.commit(outcomes)
@@ -105,7 +121,8 @@ def build_broker(url: str, stage: Stage, settings: Settings, sink: Sink, consume
     async def handle(msg: RedisBatchStreamMessage) -> None:
         data = msg.raw_message["data"]
         ids = msg.raw_message["message_ids"] or [b""] * len(data)  # TestRedisBroker gives no ids
-        results = [outcome_for(stage, ctx, eid, fields) for eid, fields in zip(ids, data, strict=True)]
+        entries = await resolve(list(zip(ids, data, strict=True)), sink.fetch)
+        results = [_unresolved(eid, f) or outcome_for(stage, ctx, eid, f) for eid, f in entries]
         outcomes = [r for r in results if isinstance(r, Outcome)]
         failures = [r for r in results if isinstance(r, Failure)]
         statuses = await sink.commit(outcomes)
@@ -153,6 +170,8 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
     client = connection.client(url)
     stream, group = names.input_stream(stage.name), names.group(stage.name)
     sink = RedisSink(
+        client,
+        stream,
         Committer(client, stream, group, names.parked(stage.name)),
         DeadLetterQueue(client, names, stage.name, group),
         settings.max_deliveries,
@@ -172,6 +191,16 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
             log.info("worker stopped")
 
     return FastStream(broker, lifespan=lifespan, logger=None)
+
+
+def _unresolved(entry_id: bytes, fields: Mapping[bytes, bytes]) -> Failure | None:
+    """A reprocess request still standing after resolution points at an entry that is not there."""
+    target = request_target(fields)
+    if target is None:
+        return None
+    return Failure(
+        entry_id, entry_payload(fields), None, "not_found", f"no entry {target} to reprocess", True
+    )
 
 
 def _text(value: bytes | str) -> str:

@@ -192,6 +192,30 @@ def topic_articles(conn: sqlite3.Connection, code_or_label: str, limit: int = 50
     return [TopicArticle(*r) for r in rows]
 
 
+def article_ids(
+    conn: sqlite3.Connection,
+    *,
+    topic: str | None = None,
+    stage: str | None = None,
+    stageversion: str | None = None,
+) -> set[str]:
+    """Ids of articles with a topic (code or label), and/or whose facts of ``stage`` come from ``stageversion``."""
+    found: set[str] | None = None
+    if topic is not None:
+        rows = conn.execute(
+            "SELECT article_id FROM article_topics WHERE code = ? OR label = ? COLLATE NOCASE",
+            (topic.strip(), topic.strip()),
+        )
+        found = {r[0] for r in rows}
+    if stage is not None and stageversion is not None:
+        rows = conn.execute(
+            "SELECT article_id FROM lineage WHERE stage = ? AND stageversion = ?", (stage, stageversion)
+        )
+        made = {r[0] for r in rows}
+        found = made if found is None else found & made
+    return found if found is not None else set()
+
+
 def outcomes(conn: sqlite3.Connection, correlation_ids: Sequence[str]) -> int:
     """How many of these submissions have ended: indexed, found duplicate, or rejected."""
     ended: set[str] = set()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,9 @@ class RecordingSink:
     async def fail(self, failures: list[Failure]) -> int:
         self.failures.extend(failures)
         return 0
+
+    async def fetch(self, entry_ids: list[str]) -> dict[str, Mapping[bytes, bytes]]:
+        return {}
 
 
 @pytest.fixture
