@@ -199,7 +199,7 @@ def article_ids(
     stage: str | None = None,
     stageversion: str | None = None,
 ) -> set[str]:
-    """Ids of articles with a topic (code or label) and/or whose ``stage`` facts come from ``stageversion``."""
+    """Ids of articles with a topic (code or label), and/or whose ``stage`` facts come from a version."""
     found: set[str] | None = None
     if topic is not None:
         rows = conn.execute(
