@@ -36,16 +36,23 @@ def tokens(text: str) -> list[str]:
 
 
 class Lexicon:
-    """Stemmed terms mapped to ``(topic code, weight)`` pairs."""
+    """Stemmed terms mapped to ``(topic code, weight)`` pairs, and each term as the lexicon writes it."""
 
-    def __init__(self, terms: dict[tuple[str, ...], list[tuple[str, float]]]) -> None:
+    def __init__(
+        self,
+        terms: dict[tuple[str, ...], list[tuple[str, float]]],
+        names: dict[tuple[str, ...], str] | None = None,
+    ) -> None:
         self.terms = terms
         self.longest = max((len(term) for term in terms), default=1)
+        # Evidence quotes the lexicon's own words: the stem of 'news' is 'new'.
+        self.names = {term: (names or {}).get(term) or " ".join(term) for term in terms}
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
         """Read the TSV format described in ``data/README.md``; unknown codes are errors."""
         weights: dict[tuple[str, ...], dict[str, float]] = {}
+        names: dict[tuple[str, ...], str] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -58,7 +65,8 @@ class Lexicon:
             # 'olympic' and 'olympics' stem alike: a term counts once per topic, at its highest weight.
             per_topic = weights.setdefault(key, {})
             per_topic[code] = max(float(weight), per_topic.get(code, 0.0))
-        return cls({key: list(per_topic.items()) for key, per_topic in weights.items()})
+            names.setdefault(key, term.strip())
+        return cls({key: list(per_topic.items()) for key, per_topic in weights.items()}, names)
 
 
 @cache

@@ -7,9 +7,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from services.cli import dlq, docs, evaluate, pipeline, reading, replay
 from services.cli.output import fail
+from services.common import connection
 from services.common.server import ServerUnavailable
 from services.common.settings import Settings
 
@@ -44,6 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, settings)
     except ServerUnavailable as exc:
         return fail(str(exc), 3)
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        where = (
+            connection.redact(settings.redis_url.get_secret_value())
+            if settings.redis_url
+            else "the embedded server"
+        )
+        return fail(f"cannot reach {where}: {exc}", 3)
     except KeyboardInterrupt:
         return 130
 

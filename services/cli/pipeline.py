@@ -19,7 +19,7 @@ from services.common.settings import Settings
 from services.common.status import as_json, stream_status
 from services.common.topology import ensure_topology
 from services.publish.publisher import publish
-from services.publish.sources import SourceError, read_paths
+from services.publish.sources import SourceError, check_paths, read_paths
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
@@ -82,6 +82,7 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
             await client.aclose()
 
     try:
+        check_paths(args.paths)
         report = asyncio.run(run())
     except (SourceError, OSError) as exc:
         return fail(str(exc))

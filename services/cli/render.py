@@ -8,7 +8,7 @@ from typing import Any
 from services.cli.output import table
 from services.common.envelope import read_data
 from services.common.events.facts import (
-    ArticleClassifiedV1,
+    ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
     ArticleIndexedV1,
@@ -93,7 +93,7 @@ def analysis(origin: str, run: InlineRun) -> str:
             a = data.article
             out.append(f"   title: {a.title}")
             out.append(f"   language: {a.language} ({a.language_confidence:.2f}), words: {a.word_count}")
-        elif isinstance(data, ArticleClassifiedV1):
+        elif isinstance(data, ArticleClassifiedV2):
             out.append(
                 "   topics: " + (", ".join(f"{t.label} ({t.score:.2f})" for t in data.topics) or "none")
             )

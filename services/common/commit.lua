@@ -12,7 +12,7 @@
 -- Otherwise the guard makes the commit idempotent: the first commit for a field
 -- stores its token and appends the primary outputs; a commit with the same token
 -- (a redelivery) appends nothing; a commit with another token (an exact
--- duplicate submission) appends the alternative outputs instead.
+-- duplicate submission) appends the alternative outputs instead, once per token.
 -- Returns 1 (new), 0 (already done), 2 (alternative) or 3 (parked).
 if ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[5]) == 1 then
   return 3
@@ -28,9 +28,14 @@ if not prev then
 elseif prev == ARGV[4] then
   status = 0
   first, last = 1, 0
-else
+elseif redis.call('HSETNX', KEYS[2], ARGV[3] .. '|' .. ARGV[4], 1) == 1 then
   status = 2
   first, last = 7 + 2 * n, #ARGV
+else
+  -- This duplicate's notice is already appended: the entry was reclaimed while its first
+  -- consumer was still working on it, and both commit it.
+  status = 0
+  first, last = 1, 0
 end
 for i = first, last, 2 do
   redis.call('XADD', KEYS[3 + tonumber(ARGV[i])], '*', 'event', ARGV[i + 1])

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.common.events import CURRENT, REGISTRY
 from services.common.events.intake import RejectReason
+from services.common.events.upcasters import upcast
 from services.common.rejection import Rejection
 
 SPECVERSION = "1.0"
@@ -120,19 +121,32 @@ def decode(raw: bytes | str) -> Envelope:
 
 
 def read_data(event: Envelope) -> BaseModel:
-    """The typed data of an event (upcast to the current version when older)."""
-    model = REGISTRY.get((event.type, event.version))
-    if model is None:
-        if event.type not in CURRENT:
-            raise Rejection(RejectReason.UNKNOWN_EVENT_TYPE, f"unknown event type {event.type!r}")
+    """The typed data of an event, upcast to the current version when older.
+
+    An older version is validated as written, carried up by ``UPCASTERS`` and
+    validated as the current model; a version newer than this code knows is refused.
+    """
+    current = CURRENT.get(event.type)
+    if current is None:
+        raise Rejection(RejectReason.UNKNOWN_EVENT_TYPE, f"unknown event type {event.type!r}")
+    written = REGISTRY.get((event.type, event.version))
+    if written is None:
         raise Rejection(
             RejectReason.UNSUPPORTED_VERSION,
-            f"{event.type} version {event.version} is not known to this code (newest: {CURRENT[event.type]})",
+            f"{event.type} version {event.version} is not known to this code (newest: {current})",
         )
     try:
-        return model.model_validate(event.data)
+        data = written.model_validate(event.data)
     except ValidationError as exc:
         raise Rejection(RejectReason.INVALID_FIELD, f"bad {event.type} data: {_first_error(exc)}") from None
+    if event.version == current:
+        return data
+    upcast_data = upcast(event.type, event.data, event.version, current)
+    try:
+        return REGISTRY[(event.type, current)].model_validate(upcast_data)
+    except ValidationError as exc:  # valid as written, invalid upcast: the upcaster is wrong
+        exc.add_note(f"upcasting {event.type} v{event.version} to v{current} (event {event.id})")
+        raise
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -83,7 +83,10 @@ class Names:
         return f"{self.prefix}:parked:{stage}"
 
     def fingerprints(self) -> str:
-        """Hash article-id:content-hash -> first submitted event id (exact-duplicate guard)."""
+        """Hash article-id:content-hash -> first submitted event id (exact-duplicate guard).
+
+        It also marks each duplicate noted: field ``article-id:content-hash|event-id`` -> 1.
+        """
         return f"{self.prefix}:ingest:fingerprints"
 
     def all_streams(self) -> list[str]:

@@ -34,7 +34,11 @@ class Settings(BaseSettings):
         default_factory=_default_data_dir,
         description="Where the embedded server keeps its AOF and the projector its read models.",
     )
-    prefix: str = Field(default="nf", pattern=r"^[A-Za-z0-9_.-]{1,40}$", description="Key prefix.")
+    prefix: str = Field(
+        default="nf",
+        pattern=r"^(\{[A-Za-z0-9_.-]{1,38}\}|[A-Za-z0-9_.-]{1,40})$",
+        description="Key prefix; '{nf}' (a hash tag) keeps every key in one Redis Cluster slot.",
+    )
     embedded_password: SecretStr | None = Field(
         default=None, description="Require this password on the embedded server (it binds loopback only)."
     )

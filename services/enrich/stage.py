@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from services.common.envelope import Envelope, read_as
-from services.common.events.facts import ArticleClassifiedV1, ArticleEnrichedV1
+from services.common.events.facts import ArticleClassifiedV2, ArticleEnrichedV1, Topic, TopicV2
 from services.common.stage import Result, Stage, StageContext
 from services.enrich import VERSION
 from services.enrich.logic import enrich, warm_up
 
 
 def process(event: Envelope, ctx: StageContext) -> Result:
-    classified = read_as(event, ArticleClassifiedV1)
+    classified = read_as(event, ArticleClassifiedV2)
     article = classified.article
     facts = enrich(article)
     enriched = ArticleEnrichedV1(
         article=article,
-        topics=classified.topics,
+        topics=[_v1_topic(topic) for topic in classified.topics],
         entities=facts.entities,
         money=facts.money,
         percentages=facts.percentages,
@@ -23,6 +23,11 @@ def process(event: Envelope, ctx: StageContext) -> Result:
         tone=facts.tone,
     )
     return Result([ctx.derive(event, "article.enriched", enriched, subject=article.article_id)])
+
+
+def _v1_topic(topic: TopicV2) -> Topic:
+    """article.enriched v1 carries topics without evidence: that stays in article.classified."""
+    return Topic(code=topic.code, label=topic.label, score=topic.score)
 
 
 STAGE = Stage(

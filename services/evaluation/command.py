@@ -34,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Evaluate each gold file, then all of them combined; 0 even when targets are missed."""
     args = parser().parse_args(argv)
-    paths: list[Path] = args.gold or list(DEFAULT_GOLD)
+    paths = [_shown(path) for path in args.gold or DEFAULT_GOLD]
     try:
         reports = [evaluate(path) for path in paths]
     except GoldError as fault:
@@ -49,3 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         if len(reports) > 1:
             print("\n" + summary(reports))
     return 0
+
+
+def _shown(path: Path) -> Path:
+    """The path relative to the working directory when it is inside it: shorter report titles."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from services.common.committer import Guard
-from services.common.envelope import Envelope, decode, derived_id, make_event
+from services.common.envelope import Envelope, decode, derived_id, make_event, read_data
+from services.common.events import REGISTRY
 from services.common.events.intake import ArticleDuplicateV1
 from services.common.stage import Result, Stage, StageContext
 from services.ingest import VERSION
@@ -30,6 +31,8 @@ def read_submission(raw: bytes, entry_id: str, ctx: StageContext) -> Envelope:
 
 
 def process(event: Envelope, ctx: StageContext) -> Result:
+    if (event.type, event.version) not in REGISTRY:
+        read_data(event)  # raises unsupported_version: a newer schema's fields must not be read as v1
     article = ingest(validate(event.data))
     accepted = ctx.derive(event, "article.ingested", article, subject=article.article_id)
     duplicate = ctx.derive(

@@ -15,8 +15,9 @@ import orjson
 from pydantic import BaseModel
 
 from services.common.envelope import read_data
+from services.common.events.control import ArticleReprocessRequestedV1
 from services.common.events.facts import (
-    ArticleClassifiedV1,
+    ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
     ArticleIndexedV1,
@@ -109,8 +110,8 @@ def apply_cleaned(work: Work, entry: LogEntry) -> None:
 
 
 def apply_classified(work: Work, entry: LogEntry) -> None:
-    """The article's topics, replacing any it had."""
-    data = _data(entry, ArticleClassifiedV1)
+    """The article's topics, replacing any it had (v1 events arrive upcast, with no evidence)."""
+    data = _data(entry, ArticleClassifiedV2)
     article_id = data.article.article_id
     topics: list[Row] = [(article_id, t.code, t.label, t.score, rank) for rank, t in enumerate(data.topics)]
     writes: list[Write] = [(sql.TOPICS_CLEAR, [(article_id,)]), (sql.TOPIC, topics)]
@@ -162,6 +163,13 @@ def apply_indexed(work: Work, entry: LogEntry) -> None:
 
 
 #: event type -> the function that applies it.
+def apply_reprocess_requested(work: Work, entry: LogEntry) -> None:
+    """A reprocess request: recorded for the audit trail; the facts it leads to arrive as usual."""
+    data, event = _data(entry, ArticleReprocessRequestedV1), entry.event
+    row = (event.id, event.subject, data.stage, data.entry_id, data.reason, event.time)
+    work.insert(sql.REPROCESS, row, (event.type,))
+
+
 APPLY: dict[str, Callable[[Work, LogEntry], None]] = {
     "article.submitted": apply_submitted,
     "article.ingested": apply_ingested,
@@ -171,4 +179,5 @@ APPLY: dict[str, Callable[[Work, LogEntry], None]] = {
     "article.classified": apply_classified,
     "article.enriched": apply_enriched,
     "article.indexed": apply_indexed,
+    "article.reprocess_requested": apply_reprocess_requested,
 }

@@ -34,6 +34,7 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("duplicates", "SELECT * FROM duplicates ORDER BY event_id"),
     ("rejections", "SELECT * FROM rejections ORDER BY event_id"),
     ("outcomes", "SELECT * FROM outcomes ORDER BY event_id"),
+    ("reprocess_requests", "SELECT * FROM reprocess_requests ORDER BY event_id"),
     ("lineage", "SELECT * FROM lineage ORDER BY article_id, stage"),
     ("skipped", "SELECT * FROM skipped ORDER BY stream, entry_id"),
     ("counters", "SELECT * FROM counters ORDER BY name"),

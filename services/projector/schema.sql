@@ -90,6 +90,16 @@ CREATE TABLE IF NOT EXISTS submissions (
     title TEXT, url TEXT, source TEXT
 ) WITHOUT ROWID;
 
+-- article.reprocess_requested: who asked which stage to run again on what.
+CREATE TABLE IF NOT EXISTS reprocess_requests (
+    event_id TEXT PRIMARY KEY,
+    article_id TEXT,
+    stage TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    time TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS duplicates (
     event_id TEXT PRIMARY KEY,
     article_id TEXT NOT NULL,

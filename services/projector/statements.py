@@ -62,3 +62,5 @@ SEARCH = """
 INSERT INTO search (rowid, title, lede, text, key_phrases, entities, topics)
 SELECT doc_id, ?, ?, ?, ?, ?, ? FROM docs WHERE article_id = ?
 """
+
+REPROCESS = "INSERT OR IGNORE INTO reprocess_requests VALUES (?, ?, ?, ?, ?, ?)"

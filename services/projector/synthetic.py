@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from services.common.envelope import Envelope, derived_id, make_event
 from services.common.events.facts import (
-    ArticleClassifiedV1,
+    ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
     ArticleIndexedV1,
@@ -21,6 +21,7 @@ from services.common.events.facts import (
     Percent,
     Tone,
     Topic,
+    TopicV2,
 )
 from services.common.events.intake import ArticleIngestedV1, ArticleSubmittedV1
 from services.common.names import STAGE_OUTPUT
@@ -98,7 +99,8 @@ def article_events(spec: ArticleSpec, version: str = "1.0.0") -> list[tuple[str,
         extractor="plain",
     )
     cleaned = event("article.cleaned", ArticleCleanedV1(article=article), ingested, f"clean/{version}")
-    classified_data = ArticleClassifiedV1(article=article, topics=list(spec.topics))
+    topics = [TopicV2(**t.model_dump(), evidence=[]) for t in spec.topics]
+    classified_data = ArticleClassifiedV2(article=article, topics=topics)
     classified = event("article.classified", classified_data, cleaned, f"classify/{version}")
     enriched_data = ArticleEnrichedV1(
         article=article,

@@ -30,6 +30,13 @@ class SourceError(ValueError):
     """A path that cannot be read at all."""
 
 
+def check_paths(paths: list[str]) -> None:
+    """Fail early, before anything is sent, on a path that does not exist."""
+    for path in paths:
+        if path != "-" and not Path(path).exists():
+            raise SourceError(f"{path}: no such file or folder")
+
+
 def read_paths(paths: list[str]) -> Iterator[Item]:
     """Items from every path, in order; ``-`` reads standard input."""
     for path in paths:

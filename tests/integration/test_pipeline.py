@@ -12,7 +12,7 @@ import sqlite3
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +39,6 @@ from tests.schema_check import assert_valid
 pytestmark = pytest.mark.redis
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-SEED_ARTICLE = SEEDS / "000_xiaomi_ev_mass_production.txt"
 #: Inputs ingest must reject: bytes that are not JSON text, and an object with nothing to read.
 GARBAGE = Item("bad:garbage", None, b"\x89PNG\r\n\x1a\n\x00\xff not an article")
 EMPTY = Item("bad:empty", {"url": "https://example.com/nothing"}, b'{"url": "https://example.com/nothing"}')
@@ -47,8 +46,9 @@ BAD_INPUTS = (GARBAGE, EMPTY)
 #: Items in seeds/: the full article and seventeen headlines.
 SEED_ITEMS = 18
 #: Stage facts every accepted article gets, in pipeline order, after its submission.
-CHAIN = ("article.submitted", *(f"article.{s}" for s in ("ingested", "cleaned", "classified")))
-CHAIN += ("article.enriched", "article.indexed")
+CHAIN = tuple(
+    f"article.{fact}" for fact in ("submitted", "ingested", "cleaned", "classified", "enriched", "indexed")
+)
 WITHIN_S = 30.0
 
 
@@ -60,6 +60,7 @@ class Run:
     report: PublishReport
     log: dict[str, list[tuple[bytes, dict[bytes, bytes]]]]
     groups: dict[str, list[dict[str, Any]]]
+    dead_letters: dict[str, int]
 
     def events(self, short: str | None = None) -> list[Envelope]:
         """Decoded events of one log stream, or of all of them, skipping entries that are not events."""
@@ -123,7 +124,8 @@ async def run_pipeline(settings: Settings) -> Run:
                 {**info, "pending_range": await client.xpending_range(stream, info["name"], "-", "+", 10)}
                 for info in await client.xinfo_groups(stream)
             ]
-        return Run(settings, report, log, groups)
+        dead_letters = {stage: int(await client.xlen(names.dlq(stage))) for stage in STAGES}
+        return Run(settings, report, log, groups, dead_letters)
     finally:
         keys = [k async for k in client.scan_iter(match=f"{settings.prefix}:*", count=1000)]
         if keys:
@@ -132,7 +134,7 @@ async def run_pipeline(settings: Settings) -> Run:
 
 
 @pytest.fixture(scope="module")
-def run(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+def run(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Run:
     """One run of the whole pipeline on the seeds, shared by this module's tests."""
     settings = Settings(
         REDIS_URL=redis_url,
@@ -141,7 +143,7 @@ def run(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ru
         block_ms=20,
         claim_idle_ms=1000,
     )
-    yield asyncio.run(run_pipeline(settings))
+    return asyncio.run(run_pipeline(settings))
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +156,7 @@ def seed_article_id(run: Run) -> str:
 
 
 def test_every_submission_ends_indexed_and_every_bad_input_rejected(run: Run) -> None:
-    """All 18 seed items are indexed; the garbage and the empty article are rejected at ingest, with reasons."""
+    """The 18 seeds are indexed; the garbage and the empty article are rejected at ingest, with reasons."""
     assert len(run.report.correlation_ids) == SEED_ITEMS + 1, "the empty article is a valid submission"
     assert [origin for origin, _ in run.report.warnings] == ["bad:garbage"]
     with run.connect() as conn:
@@ -220,7 +222,7 @@ def test_each_entity_of_the_seed_article_has_a_page_listing_it(
 
 
 def test_the_seed_article_has_its_amounts_and_first_topic(run: Run, seed_article_id: str) -> None:
-    """$10 billion is 1e10 USD, 'five percent' is 5.0, and the first topic is economy, business and finance."""
+    """$10 billion is 1e10 USD, 'five percent' is 5.0, the first topic economy, business and finance."""
     with run.connect() as conn:
         view = queries.article(conn, seed_article_id)
     assert view is not None
@@ -252,13 +254,14 @@ def test_counters_equal_the_events_in_the_log(run: Run) -> None:
     assert reason.startswith("undecodable: not_utf8")
 
 
-def test_every_consumer_group_is_drained(run: Run) -> None:
-    """Once everything is projected, no stage group has pending entries or lag."""
+def test_every_consumer_group_is_drained_and_nothing_is_dead_lettered(run: Run) -> None:
+    """Once everything is projected, no stage group has pending entries or lag, and no dead letter exists."""
     for stage in STAGES:
         [group] = run.groups[stage]
         assert group["name"] == stage.encode()
         assert (group["pending"], group["lag"], group["pending_range"]) == (0, 0, []), stage
         assert group["last-delivered-id"] == run.log[STAGE_INPUT[stage]][-1][0], stage
+    assert run.dead_letters == dict.fromkeys(STAGES, 0)
 
 
 def test_the_submitted_stream_holds_what_was_published_in_order(run: Run) -> None:

@@ -1,4 +1,4 @@
-"""The projector on a real server: restarts resume without double counting, replays agree, bad entries skip."""
+"""The projector on a real server: restarts resume without double counting; bad entries are skipped."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ async def logged_types(redis: aioredis.Redis, settings: Settings) -> Counter[str
 async def test_a_restarted_projector_resumes_where_it_stopped_without_double_counting(
     redis: aioredis.Redis, settings: Settings
 ) -> None:
-    """Given a projector stopped after 3 articles, when 2 more arrive and a new one starts, each event counts once."""
+    """A projector stopped, then a new one started after more arrived: every event counts exactly once."""
     await append_articles(redis, settings, 0, 3)
     async with projecting(settings):
         await caught_up(redis, settings)
@@ -119,9 +119,10 @@ async def test_a_fresh_store_fed_the_same_log_has_the_same_checksum(
         await caught_up(redis, fresh)
 
     assert fresh.readmodel_path != settings.readmodel_path
-    with ReadModelStore.open(settings.readmodel_path) as restarted, ReadModelStore.open(
-        fresh.readmodel_path
-    ) as replayed:
+    with (
+        ReadModelStore.open(settings.readmodel_path) as restarted,
+        ReadModelStore.open(fresh.readmodel_path) as replayed,
+    ):
         assert replayed.positions() == restarted.positions()
         assert replayed.checksum() == restarted.checksum()
         assert queries.counters(replayed.connection)["article.indexed"] == 4
@@ -130,7 +131,7 @@ async def test_a_fresh_store_fed_the_same_log_has_the_same_checksum(
 async def test_an_undecodable_entry_is_skipped_and_the_projector_goes_on(
     redis: aioredis.Redis, settings: Settings
 ) -> None:
-    """Entries that are not events (bad UTF-8, bad JSON, no event field) are recorded as skipped, not fatal."""
+    """Entries that are not events (bad UTF-8, bad JSON, no event field) are recorded as skipped."""
     names = settings.names
     async with projecting(settings):
         await append_articles(redis, settings, 0, 1)
@@ -142,7 +143,10 @@ async def test_an_undecodable_entry_is_skipped_and_the_projector_goes_on(
 
     with closing(queries.connect_readonly(settings.readmodel_path)) as conn:
         skipped = conn.execute("SELECT stream, entry_id, event_id, reason FROM skipped ORDER BY stream")
-        rows = [(stream, entry_id, event_id, reason.split(":")[:2]) for stream, entry_id, event_id, reason in skipped]
+        rows = [
+            (stream, entry_id, event_id, reason.split(":")[:2])
+            for stream, entry_id, event_id, reason in skipped
+        ]
         counters = queries.counters(conn)
         indexed = conn.execute("SELECT count(*) FROM outcomes WHERE outcome = 'indexed'").fetchone()[0]
     assert rows == [

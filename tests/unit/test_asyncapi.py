@@ -10,7 +10,7 @@ import pytest
 
 from services.cli.docs import asyncapi_document, render
 from services.cli.main import main
-from services.common.names import STAGES, Names
+from services.common.names import STAGE_OUTPUT, STAGES, Names
 from services.common.settings import Settings
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.json"
@@ -54,7 +54,7 @@ def test_every_stage_reads_its_input_stream_through_its_group(document: dict[str
 def test_every_stage_output_is_documented_as_such(document: dict[str, Any], stage: str) -> None:
     """Output channels say they document the commit script's XADD, not a FastStream publisher."""
     channel = document["channels"][f"{stage}-output"]
-    assert channel["address"] == Names().output_stream(stage, "")
+    assert channel["address"] == Names().stream(STAGE_OUTPUT[stage])
     assert "not a FastStream publisher" in channel["description"]
     assert document["operations"][f"{stage}-output"]["action"] == "send"
 

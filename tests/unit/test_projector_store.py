@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.common.envelope import Envelope, schema_urn
-from services.common.events.facts import ArticleClassifiedV1, CleanArticle, Topic
+from services.common.events.facts import ArticleClassifiedV2, CleanArticle, Topic, TopicV2
 from services.common.events.intake import ArticleDuplicateV1, ArticleRejectedV1, RejectReason
 from services.projector import queries
 from services.projector.entries import LogEntry, Undecodable
@@ -47,7 +47,9 @@ def _classified(article_id: str, topics: list[Topic], stageversion: str) -> Enve
         published_at=None,
         extractor="plain",
     )
-    data = ArticleClassifiedV1(article=article, topics=topics)
+    data = ArticleClassifiedV2(
+        article=article, topics=[TopicV2(**t.model_dump(), evidence=[]) for t in topics]
+    )
     return event("article.classified", data, None, stageversion)
 
 

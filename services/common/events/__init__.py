@@ -2,14 +2,18 @@
 
 ``REGISTRY`` maps ``(type, version)`` to the data model; it is the single source
 of truth from which ``schemas/*.json`` are generated (see ``schemas/README.md``).
+Every version from 1 to ``CURRENT[type]`` keeps its model, and ``upcasters.UPCASTERS``
+carries each older one up a step, so an old log is read in the current shape.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 
+from services.common.events.control import ArticleReprocessRequestedV1
 from services.common.events.facts import (
     ArticleClassifiedV1,
+    ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
     ArticleIndexedV1,
@@ -29,8 +33,10 @@ REGISTRY: dict[tuple[str, int], type[BaseModel]] = {
     ("article.rejected", 1): ArticleRejectedV1,
     ("article.cleaned", 1): ArticleCleanedV1,
     ("article.classified", 1): ArticleClassifiedV1,
+    ("article.classified", 2): ArticleClassifiedV2,
     ("article.enriched", 1): ArticleEnrichedV1,
     ("article.indexed", 1): ArticleIndexedV1,
+    ("article.reprocess_requested", 1): ArticleReprocessRequestedV1,
 }
 
 #: event type -> the version this code writes.

@@ -43,6 +43,24 @@ class ArticleClassifiedV1(_Data):
     topics: list[Topic] = Field(description="Best first; empty when nothing matched.")
 
 
+class TopicV2(_Data):
+    """An IPTC Media Topic (top level) with a score in [0, 1] and the lexicon terms that gave it."""
+
+    code: str = Field(description="IPTC Media Topic code, e.g. 'medtop:04000000'.")
+    label: str = Field(description="IPTC label, e.g. 'economy, business and finance'.")
+    score: float = Field(ge=0, le=1)
+    evidence: list[str] = Field(
+        description="Lexicon terms that matched, strongest first; empty for events upcast from v1."
+    )
+
+
+class ArticleClassifiedV2(_Data):
+    """An article's topics, each saying why it was assigned; v1 events are read with no evidence."""
+
+    article: CleanArticle
+    topics: list[TopicV2] = Field(description="Best first; empty when nothing matched.")
+
+
 EntityType = Literal["person", "organization", "place", "product", "group"]
 
 

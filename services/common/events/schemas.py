@@ -1,11 +1,14 @@
 """JSON Schemas generated from the event models: the committed ``schemas/`` folder is their output.
 
 ``python -m services.common.events.schemas schemas/`` rewrites the folder; a test
-fails when the committed files drift from the models.
+fails when the committed files drift from the models. ``MANIFEST.sha256`` records
+the hash of every schema once published: the writer refuses to change a published
+file (a change is a new version), and a test fails when one changes by hand.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,12 @@ from services.common.envelope import Envelope, schema_urn
 from services.common.events import REGISTRY
 
 _BASE = "https://newsfacts.invalid/schemas/"
+#: Published schema files and their sha256, one ``<hex>  <name>`` line each (``sha256sum -c`` reads it).
+MANIFEST = "MANIFEST.sha256"
+
+
+class PublishedSchemaChanged(ValueError):
+    """A model change would edit a schema already published: it needs a new version instead."""
 
 
 def envelope_schema() -> dict[str, Any]:
@@ -53,16 +62,50 @@ def render(schema: dict[str, Any]) -> bytes:
     return orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def read_manifest(folder: Path) -> dict[str, str]:
+    """Published file name -> sha256, from ``folder/MANIFEST.sha256`` (empty when there is none)."""
+    path = folder / MANIFEST
+    if not path.exists():
+        return {}
+    pairs = (line.split("  ", 1) for line in path.read_text(encoding="utf-8").splitlines() if line)
+    return {name: sha for sha, name in pairs}
+
+
+def render_manifest(published: dict[str, str]) -> bytes:
+    return "".join(f"{sha}  {name}\n" for name, sha in sorted(published.items())).encode()
+
+
 def write(folder: Path) -> list[Path]:
+    """Write every schema and add new ones to the manifest; refuse to change a published one."""
+    rendered = {name: render(schema) for name, schema in all_schemas().items()}
+    published = read_manifest(folder)
+    changed = sorted(
+        n for n, content in rendered.items() if published.get(n, digest(content)) != digest(content)
+    )
+    if changed:
+        raise PublishedSchemaChanged(
+            f"{', '.join(changed)}: published, so never edited; give the model a new version and an "
+            "upcaster instead (schemas/README.md)"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, schema in all_schemas().items():
+    for name, content in rendered.items():
         path = folder / name
-        path.write_bytes(render(schema))
+        path.write_bytes(content)
         written.append(path)
+    # Append-only: an entry stays even if its model went away, so the test notices the missing file.
+    (folder / MANIFEST).write_bytes(render_manifest(published | {n: digest(c) for n, c in rendered.items()}))
     return written
 
 
 if __name__ == "__main__":
-    for p in write(Path(sys.argv[1] if len(sys.argv) > 1 else "schemas")):
+    try:
+        paths = write(Path(sys.argv[1] if len(sys.argv) > 1 else "schemas"))
+    except PublishedSchemaChanged as exc:
+        sys.exit(f"error: {exc}")
+    for p in paths:
         print(p)
