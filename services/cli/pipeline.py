@@ -119,11 +119,13 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     for row in rows:
         groups = row.groups or []
         if not groups:
-            lines.append([row.stream, str(row.length), "-", "-", "-", "-"])
+            lines.append([row.stream, str(row.length), "-", "-", "-", "-", "-", "-"])
         for g in groups:
             lag = "?" if g.lag is None else str(g.lag)
-            lines.append([row.stream, str(row.length), g.name, lag, str(g.pending), str(g.consumers)])
-    print(table(lines, ["stream", "length", "group", "lag", "pending", "consumers"]))
+            cells = [str(g.pending), str(g.max_deliveries), str(g.dead_letters), str(g.consumers)]
+            lines.append([row.stream, str(row.length), g.name, lag, *cells])
+    headers = ["stream", "length", "group", "lag", "pending", "max deliveries", "dead letters", "consumers"]
+    print(table(lines, headers))
     return 0
 
 

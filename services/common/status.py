@@ -8,7 +8,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from services.common.names import LOG_STREAMS, Names
+from services.common.names import LOG_STREAMS, STAGES, Names
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,8 @@ class GroupStatus:
     pending: int
     lag: int | None
     last_delivered: str
+    max_deliveries: int = 0  # the most any pending entry (of the oldest 100) has been delivered
+    dead_letters: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +42,19 @@ async def stream_status(client: Redis, names: Names) -> list[StreamStatus]:
         except ResponseError:  # no such stream yet
             infos = []
         for info in infos:
-            lag = info.get("lag")
+            lag, name = info.get("lag"), _text(info["name"])
+            pending = int(info["pending"])
+            oldest = await client.xpending_range(key, name, min="-", max="+", count=100) if pending else []
+            stage = {names.group(s): s for s in STAGES}.get(name)
             groups.append(
                 GroupStatus(
-                    name=_text(info["name"]),
+                    name=name,
                     consumers=int(info["consumers"]),
-                    pending=int(info["pending"]),
+                    pending=pending,
                     lag=int(lag) if lag is not None else None,
                     last_delivered=_text(info["last-delivered-id"]),
+                    max_deliveries=max((int(r["times_delivered"]) for r in oldest), default=0),
+                    dead_letters=int(await client.xlen(names.dlq(stage))) if stage else 0,
                 )
             )
         rows.append(StreamStatus(short, key, length, groups))
