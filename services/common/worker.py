@@ -21,7 +21,7 @@ from faststream import AckPolicy, FastStream
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
+from redis.exceptions import ConnectionError, ResponseError
 
 from services.common import connection
 from services.common.committer import Committer, Outcome
@@ -187,10 +187,21 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
         try:
             yield
         finally:
+            await _leave_group(client, stream, group, consumer)
             await client.aclose()
             log.info("worker stopped")
 
     return FastStream(broker, lifespan=lifespan, logger=None)
+
+
+async def _leave_group(client: Redis, stream: str, group: str, consumer: str) -> None:
+    """On a clean stop, leave the group unless this consumer still holds entries (others reclaim those)."""
+    try:
+        held = await client.xpending_range(stream, group, min="-", max="+", count=1, consumername=consumer)
+        if not held:
+            await client.xgroup_delconsumer(stream, group, consumer)
+    except (ConnectionError, ResponseError, OSError):  # the server is gone: nothing to tidy
+        pass
 
 
 def _unresolved(entry_id: bytes, fields: Mapping[bytes, bytes]) -> Failure | None:

@@ -155,16 +155,17 @@ async def test_two_consumers_share_the_work_and_each_article_is_ingested_once(
             redis, names, [article(title=f"Story {n}", body=f"Body number {n}.") for n in range(200)]
         )
         await eventually(length_is(redis, names.stream("ingested"), 200), "200 ingested articles")
+        workers = await consumers(redis, small)  # before they stop: a clean stop leaves the group
 
     ingested = await events(redis, names.stream("ingested"))
     assert {e.type for e in ingested} == {"article.ingested"}
     ids = Counter(e.data["article_id"] for e in ingested)
     assert len(ids) == 200
     assert max(ids.values()) == 1
-    workers = await consumers(redis, small)
     assert workers["a"]["inactive"] >= 0, "consumer a never received an entry"
     assert workers["b"]["inactive"] >= 0, "consumer b never received an entry"
     assert await pending(redis, small) == 0
+    assert await consumers(redis, small) == {}, "stopped consumers with nothing pending leave the group"
 
 
 async def test_entries_left_pending_by_a_dead_consumer_are_reclaimed(
@@ -189,11 +190,11 @@ async def test_entries_left_pending_by_a_dead_consumer_are_reclaimed(
             return await pending(redis, settings) == 0
 
         await eventually(nothing_pending, "the pending list to empty")
+        workers = await consumers(redis, settings)  # before it stops: a clean stop leaves the group
 
     ingested = await events(redis, names.stream("ingested"))
     assert len({e.data["article_id"] for e in ingested}) == 5
     [group] = [g for g in await redis.xinfo_groups(stream) if g["name"] == b"ingest"]
     assert group["last-delivered-id"] == taken[-1][0], "the worker read nothing new: it had to claim"
-    workers = await consumers(redis, settings)
     assert workers["dead"]["pending"] == 0
     assert workers["w"]["inactive"] >= 0, "the live worker never claimed an entry"
