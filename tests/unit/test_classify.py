@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import timeit
 from pathlib import Path
 
 import pytest
@@ -189,11 +188,3 @@ def test_lexicon_refuses_unknown_codes() -> None:
     """A typo in a topic code is an error at load time, not a silent unused row."""
     with pytest.raises(ValueError, match="unknown topic code"):
         Lexicon.parse("medtop:99000000\tgremlins\t3\n")
-
-
-def test_classify_is_fast_on_the_seed() -> None:
-    """Classifying the seed article takes well under 5 ms once the lexicon is loaded."""
-    article = _seed()
-    classify(article)
-    seconds = min(timeit.repeat(lambda: classify(article), number=50, repeat=3)) / 50
-    assert seconds < 0.005

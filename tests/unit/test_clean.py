@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import timeit
 from pathlib import Path
 from typing import Any
 
@@ -188,11 +187,3 @@ def test_empty_article_is_rejected(fields: dict[str, str]) -> None:
     with pytest.raises(Rejection) as caught:
         clean(_ingested(**fields))
     assert caught.value.reason is RejectReason.EMPTY_TEXT
-
-
-def test_clean_is_fast_on_the_seed() -> None:
-    """Cleaning the seed article takes well under 5 ms once the language model is loaded."""
-    article = _ingested(body=SEED.read_text(encoding="utf-8"))
-    clean(article)
-    seconds = min(timeit.repeat(lambda: clean(article), number=20, repeat=3)) / 20
-    assert seconds < 0.005
