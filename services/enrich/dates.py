@@ -27,6 +27,12 @@ _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "last": 4,
     "final": 4,
 }  # fmt: skip
+# Holidays on the same calendar day every year; movable feasts need a calendar and are left out.
+_HOLIDAYS = {
+    "new year's day": (1, 1), "new year's eve": (12, 31), "christmas day": (12, 25),
+    "christmas eve": (12, 24), "boxing day": (12, 26), "valentine's day": (2, 14),
+    "halloween": (10, 31), "bastille day": (7, 14),
+}  # fmt: skip
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 _FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -46,7 +52,8 @@ def _year(match: re.Match[str]) -> int | None:
     year = groups.get("year") or groups.get("year2")
     if year:
         return int(year)
-    return 2000 + int(groups["yy"]) if groups.get("yy") else None
+    short = groups.get("yy") or groups.get("yy2")
+    return 2000 + int(short) if short else None
 
 
 def _day(match: re.Match[str], pub: date | None) -> Resolved | None:
@@ -120,6 +127,14 @@ def _weekday(match: re.Match[str], pub: date | None) -> Resolved | None:
     return (weekday_on_or_before(pub, _WEEKDAYS.index(match["weekday"])) if pub else None), "day"
 
 
+def _holiday(match: re.Match[str], pub: date | None) -> Resolved:
+    """A fixed-date holiday: the latest one on or before publication ('New Year's Day')."""
+    month, day = _HOLIDAYS[match["holiday"].replace("\u2019", "'").lower()]
+    if pub is None:
+        return None, "day"
+    return ymd(pub.year if (month, day) <= (pub.month, pub.day) else pub.year - 1, month, day), "day"
+
+
 def _relative(match: re.Match[str], pub: date | None) -> Resolved | None:
     word, unit = match["rel"].lower(), match["unit"]
     if (word in ("this", "last", "next")) != bool(unit):
@@ -179,7 +194,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], date | None], Resol
         ),
         _year_led,
     ),
-    (re.compile(rf"(?P<qh>[QH])(?P<n>[1-4])(?:\s?{_SHORT_YEAR})?\b"), _quarter_or_half),
+    # 'Q3 2024', "Q3'24"; a digit right after ('H100', 'Q35') makes it a model name, not a period.
+    (re.compile(rf"(?P<qh>[QH])(?P<n>[1-4])(?:\s{_SHORT_YEAR}|'(?P<yy2>\d\d))?(?!\d)\b"), _quarter_or_half),
     (re.compile(rf"(?P<n>[1-4])(?P<qh>[QH])(?:\s?{_SHORT_YEAR})?\b"), _quarter_or_half),
     (
         re.compile(
@@ -191,6 +207,13 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], date | None], Resol
     (
         re.compile(rf"(?:(?:fiscal|Fiscal)\s+(?:year\s+)?|FY\s?){_SHORT_YEAR}{_NOT_A_NUMBER}"),
         _fiscal_year,
+    ),
+    (
+        re.compile(
+            r"(?P<holiday>(?i:New Year[\u2019']s (?:Day|Eve)|Christmas (?:Day|Eve)|Boxing Day)"
+            r"|Valentine[\u2019']s Day|Halloween|Bastille Day)\b"
+        ),
+        _holiday,
     ),
     (re.compile(rf"(?P<weekday>{'|'.join(_WEEKDAYS)})\b"), _weekday),
     (

@@ -7,35 +7,29 @@ only, because headlines are in title case and every word looks like a name there
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from services.common.events.facts import Entity
-from services.enrich import recognizer
+from services.enrich import context, localities, longnames, recognizer
 from services.enrich import vocabulary as v
 from services.enrich.gazetteer import Gazetteer, Known, gazetteer, slug
+from services.enrich.mention import Mention
+from services.enrich.tokens import Candidate
 
 _COMPANY_TAIL = re.compile(rf"[ \t]+(?:{v.COMPANY_SUFFIXES})(?![\w])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"\u201d\u2019')\]]*\s+|\n\s*)[\"\u201c\u2018'(\[]*$")
-_PREFIX = {"person": "person", "organization": "org"}
-
-
-@dataclass(frozen=True)
-class _Mention:
-    start: int
-    end: int
-    surface: str
-    known: Known
-    in_text: bool
-    rank: int  # which finder wins a tie: 0 gazetteer, 1 pattern, 2 back-reference
+_PREFIX = {"person": "person", "organization": "org", "place": "place"}
+# What may stand between two names of a list: a comma, 'and', or both.
+_LIST_GAP = re.compile(r",?\s+(?:and|&)\s+|,\s+")
 
 
 def _sentence_initial(segment: str, start: int) -> bool:
     return _SENTENCE_START.search(segment, max(0, start - 8), start) is not None
 
 
-def _known_mentions(gaz: Gazetteer, segment: str, in_text: bool) -> list[_Mention]:
+def _known_mentions(gaz: Gazetteer, segment: str, in_text: bool) -> list[Mention]:
     found = []
     for match in gaz.pattern.finditer(segment):
         alias, start, end = match.group(), match.start(), match.end()
@@ -44,11 +38,11 @@ def _known_mentions(gaz: Gazetteer, segment: str, in_text: bool) -> list[_Mentio
         known = gaz.aliases[alias]
         tail = _COMPANY_TAIL.match(segment, end) if known.type == "organization" else None
         end = tail.end() if tail else end
-        found.append(_Mention(start, end, segment[start:end], known, in_text, 0))
+        found.append(Mention(start, end, segment[start:end], known, in_text, 0))
     return found
 
 
-def _resolve(gaz: Gazetteer, candidate: recognizer.Candidate) -> Known:
+def _resolve(gaz: Gazetteer, candidate: Candidate) -> Known:
     """A recognised name is a known entity when its name, less a company suffix, is an alias."""
     surface = candidate.surface.replace("\u2019", "'")
     core = re.sub(rf"[ \t]+(?:{v.COMPANY_SUFFIXES})$", "", surface)
@@ -59,22 +53,70 @@ def _resolve(gaz: Gazetteer, candidate: recognizer.Candidate) -> Known:
     return Known(f"{_PREFIX[candidate.type]}:{slug(surface)}", surface, candidate.type)
 
 
-def _pattern_mentions(gaz: Gazetteer, text: str, known: list[_Mention]) -> list[_Mention]:
-    masked = list(text)
+def _pattern_mentions(gaz: Gazetteer, text: str, known: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+    """Recognised names, and weak person candidates kept only when listed with a person."""
+    prose = recognizer.prose(text)
+    masked = list(prose)
     for mention in known:
-        if mention.known.type != "place":
+        if mention.in_text and mention.known.type != "place":
             masked[mention.start : mention.end] = "\0" * (mention.end - mention.start)
-    places = [m for m in known if m.known.type == "place"]
-    found = []
-    for candidate in recognizer.candidates("".join(masked)):
-        if candidate.type == "person" and any(_clashes(candidate, place) for place in places):
+    places = [m for m in known if m.in_text and m.known.type == "place"]
+    found: list[Mention] = []
+    weak: list[Mention] = []
+    given = recognizer.given_names()
+    for candidate in [*recognizer.candidates("".join(masked)), *longnames.candidates(prose)]:
+        # 'Jordan Bardella' starts with a country, but his given name says he is a person.
+        named = not candidate.weak and candidate.surface.split()[0] in given
+        if candidate.type == "person" and not named and any(_clashes(candidate, p) for p in places):
             continue
         resolved = _resolve(gaz, candidate)
-        found.append(_Mention(candidate.start, candidate.end, candidate.surface, resolved, True, 1))
-    return found
+        mention = Mention(candidate.start, candidate.end, candidate.surface, resolved, True, 1)
+        (weak if candidate.weak else found).append(mention)
+    regions = _regions()
+    for candidate, known_place in localities.candidates(prose, regions):
+        found.append(Mention(candidate.start, candidate.end, candidate.surface, known_place, True, 1))
+    return found, weak
 
 
-def _clashes(person: recognizer.Candidate, place: _Mention) -> bool:
+@functools.cache
+def _regions() -> frozenset[str]:
+    """Names of countries and states, as written after a town ('Burlington, Vermont')."""
+    gaz = gazetteer()
+    return frozenset(
+        alias for alias, known in gaz.aliases.items() if re.fullmatch(r"place:[A-Z]{2}(?:-\w+)?", known.id)
+    )
+
+
+def _title_prefixes(in_title: list[Mention], in_text: list[Mention]) -> list[Mention]:
+    """A title's 'Amazon' that the text only writes as 'Amazon rainforest' is that rainforest."""
+    said = {m.surface for m in in_text}
+    longer = {
+        m.surface.split(" ", 1)[0]: m.known
+        for m in sorted(in_text, key=lambda m: -m.start)
+        if " " in m.surface
+    }
+    return [
+        Mention(m.start, m.end, m.surface, longer[m.surface], False, m.rank)
+        if m.surface not in said and m.surface in longer and longer[m.surface].type != m.known.type
+        else m
+        for m in in_title
+    ]
+
+
+def _in_title(title: str, found: list[Mention]) -> list[Mention]:
+    """Names recognised in the text count in the title too, where capitals say nothing."""
+    forms = {m.surface: m.known for m in found if " " in m.surface}
+    if not forms or not title:
+        return []
+    pattern = re.compile(
+        r"(?<![\w])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w])"
+    )
+    return [
+        Mention(m.start(), m.end(), m.group(), forms[m.group()], False, 1) for m in pattern.finditer(title)
+    ]
+
+
+def _clashes(person: Candidate, place: Mention) -> bool:
     """A person may contain a city's name ('Tim Gilbert') but may not start with one or hold a country."""
     if place.start == person.start:
         return True
@@ -82,7 +124,28 @@ def _clashes(person: recognizer.Candidate, place: _Mention) -> bool:
     return not city and place.start < person.end and person.start < place.end
 
 
-def _select(mentions: Iterable[_Mention], taken: dict[bool, bytearray]) -> list[_Mention]:
+def _listed(text: str, weak: list[Mention], chosen: list[Mention], taken: bytearray) -> list[Mention]:
+    """'Phoebe Bridgers, Julien Baker and Lucy Dacus': a name listed next to a person is one too."""
+    people = [m for m in chosen if m.in_text and m.known.type == "person"]
+    added: list[Mention] = []
+    pending = [m for m in weak if not any(taken[m.start : m.end])]
+    while pending:
+        spans = [(m.start, m.end) for m in people + added]
+        hits = [m for m in pending if any(_LIST_GAP.fullmatch(text, *_between(m, s)) for s in spans)]
+        if not hits:
+            break
+        for mention in hits:
+            taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
+        added += hits
+        pending = [m for m in pending if m not in hits]
+    return added
+
+
+def _between(mention: Mention, span: tuple[int, int]) -> tuple[int, int]:
+    return (span[1], mention.start) if span[1] <= mention.start else (mention.end, span[0])
+
+
+def _select(mentions: Iterable[Mention], taken: dict[bool, bytearray]) -> list[Mention]:
     """Keep the longest of overlapping mentions; on equal length the gazetteer wins."""
     chosen = []
     for mention in sorted(mentions, key=lambda m: (m.start - m.end, m.rank, m.start)):
@@ -100,7 +163,7 @@ def _short_forms(gaz: Gazetteer, person: Known) -> tuple[str, ...]:
     return (words[0],) if len(words) == 2 and words[0] in v.FAMILY_NAME_FIRST else (words[-1],)
 
 
-def _back_references(gaz: Gazetteer, segments: dict[bool, str], chosen: list[_Mention]) -> list[_Mention]:
+def _back_references(gaz: Gazetteer, segments: dict[bool, str], chosen: list[Mention]) -> list[Mention]:
     """'Musk' after 'Elon Musk' is the same person; a surname two people share is left alone."""
     owners: dict[str, Known | None] = {}
     for mention in chosen:
@@ -112,15 +175,15 @@ def _back_references(gaz: Gazetteer, segments: dict[bool, str], chosen: list[_Me
         return []
     pattern = re.compile(r"(?<![\w@#])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w])")
     return [
-        _Mention(m.start(), m.end(), m.group(), owner, in_text, 2)
+        Mention(m.start(), m.end(), m.group(), owner, in_text, 2)
         for in_text, segment in segments.items()
         for m in pattern.finditer(segment)
         if (owner := owners[m.group()])
     ]
 
 
-def _aggregate(mentions: list[_Mention]) -> list[Entity]:
-    by_id: dict[str, list[_Mention]] = {}
+def _aggregate(mentions: list[Mention]) -> list[Entity]:
+    by_id: dict[str, list[Mention]] = {}
     for mention in sorted(mentions, key=lambda m: (m.in_text, m.start)):  # title first, then text
         by_id.setdefault(mention.known.id, []).append(mention)
     entities = []
@@ -140,12 +203,33 @@ def _aggregate(mentions: list[_Mention]) -> list[Entity]:
     return sorted(entities, key=lambda e: (e.id not in in_text, e.first_offset))
 
 
+def _refined(segments: dict[bool, str], mentions: list[Mention], aliases: dict[str, Known]) -> list[Mention]:
+    """Drop names inside unannotated names and quoted titles; lengthen models and sub-bodies."""
+    return [
+        context.models(segments[m.in_text], m) or context.extended(segments[m.in_text], m, aliases) or m
+        for m in mentions
+        if not context.inside_unannotated(segments[m.in_text], m)
+        and not context.quoted_title(segments[m.in_text], m)
+    ]
+
+
 def find_entities(title: str, text: str) -> list[Entity]:
     """Entities of an article in order of first mention in the text; title-only ones last."""
     gaz = gazetteer()
     segments = {False: title, True: text}
     taken = {in_text: bytearray(len(segment)) for in_text, segment in segments.items()}
-    known = _known_mentions(gaz, title, False) + _known_mentions(gaz, text, True)
-    chosen = _select(known + _pattern_mentions(gaz, text, known), taken)
+    in_text = _refined(segments, _known_mentions(gaz, text, True), gaz.aliases)
+    said = {m.surface for m in in_text}
+    # Title case says nothing: an ambiguous alias ('Snap', 'Shell') counts there only if the text uses it.
+    in_title = [
+        m
+        for m in _refined(segments, _known_mentions(gaz, title, False), gaz.aliases)
+        if m.surface not in gaz.sentence_initial_ignored or m.surface in said
+    ]
+    found, weak = _pattern_mentions(gaz, text, in_title + in_text)
+    found = [m for m in found if not context.in_quoted_title(text, m)]
+    in_title = _title_prefixes(in_title, in_text + found) + _in_title(title, found)
+    chosen = _select(context.located(in_title + in_text + found, gaz.bound), taken)
     chosen += _select(_back_references(gaz, segments, chosen), taken)
+    chosen += _listed(text, weak, chosen, taken[True])
     return _aggregate(chosen)

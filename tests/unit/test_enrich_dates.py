@@ -106,3 +106,15 @@ def test_phrases_that_are_not_dates(text: str) -> None:
 def test_malformed_publication_date_is_ignored() -> None:
     """An unreadable published_at leaves relative dates unresolved rather than failing."""
     assert resolved("on Tuesday", "yesterday-ish") == [("Tuesday", None, "day")]
+
+
+@pytest.mark.parametrize("text", ["sales of its H100 chips", "the Q35 chipset", "an H20 processor"])
+def test_model_names_are_not_quarters_or_halves(text: str) -> None:
+    """A digit right after 'H1' or 'Q3' makes a model name, not a period."""
+    assert find_dates(text, "2024-03-01T00:00:00Z") == []
+
+
+def test_fixed_date_holidays_are_days() -> None:
+    """'New Year's Day' is 1 January, the latest one on or before publication."""
+    [day] = find_dates("struck on New Year's Day, killing dozens", "2024-01-02T08:00:00Z")
+    assert (day.text, day.value, day.granularity) == ("New Year's Day", "2024-01-01", "day")

@@ -94,3 +94,23 @@ def test_offsets_refer_to_the_text(facts: Enrichment) -> None:
         assert text[offset : offset + len(surface)] == surface
     for entity in facts.entities:
         assert any(text.startswith(form, entity.first_offset) for form in entity.surface_forms)
+
+
+def _article(title: str, text: str) -> CleanArticle:
+    return seed_article().model_copy(update={"title": title, "text": text})
+
+
+def test_title_only_facts_are_reported_at_offset_zero() -> None:
+    """Money, percentages and dates the headline states but the text does not are kept, at offset 0."""
+    facts = enrich(
+        _article("Rates Cut for First Time Since 2019 as Stocks Gain 3%", "The bank cut rates on Thursday.")
+    )
+    assert [(d.text, d.offset) for d in facts.dates] == [("Thursday", 22), ("2019", 0)]
+    assert [(p.value, p.offset) for p in facts.percentages] == [(3.0, 0)]
+
+
+def test_title_facts_repeated_in_the_text_are_not_doubled() -> None:
+    """A headline repeating the text's amount and date adds nothing."""
+    facts = enrich(_article("Firm Raises $5 Million in 2024", "The firm raised $5 million in 2024."))
+    assert [(m.value, m.offset) for m in facts.money] == [(5e6, 16)]
+    assert [d.text for d in facts.dates] == ["2024"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.enrich.numbers import find_money, find_percentages
+from services.enrich.numbers import find_money, find_percentages, headline_money
 from services.enrich.numwords import parse_number
 
 
@@ -93,3 +93,58 @@ def test_words_that_are_not_percentages(text: str) -> None:
 def test_number_words_and_digits_parse(text: str, value: float) -> None:
     """Digits with thousands separators and English number words up to the hundreds."""
     assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("gasoline rose to 33.1 cents a litre", 0.331, "USD"),
+        ("the Australian dollar climbed to 68 U.S. cents", 0.68, "USD"),
+        ("a stamp now costs 85 pence", 0.85, "GBP"),
+    ],
+)
+def test_cents_and_pence_are_hundredths_of_the_unit(text: str, value: float, currency: str) -> None:
+    """'33.1 cents' is 0.331 dollars: the amount is always in units of the currency."""
+    [money] = find_money(text)
+    assert (money.value, money.currency) == (pytest.approx(value), currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("valued at about 2.9 trillion Danish crowns", "DKK"),
+        ("a prize of 11 million Swedish kronor", "SEK"),
+        ("Norway's fund sold shares worth 1.4 billion crowns", "NOK"),
+    ],
+)
+def test_crowns_take_the_currency_of_their_country(text: str, currency: str) -> None:
+    """Crowns and kronor are DKK, SEK or NOK by adjective, or by the country the text names."""
+    [money] = find_money(text)
+    assert money.currency == currency
+
+
+def test_crowns_without_a_country_are_not_money() -> None:
+    """Bare 'crowns' with no Nordic or Czech cue could be anything: no amount is guessed."""
+    assert find_money("the dentist fitted 3 crowns") == []
+
+
+def test_lakh_crore_is_a_trillion() -> None:
+    """'30 lakh crore rupees' is 30 x 1e5 x 1e7 = 3e13 INR."""
+    [money] = find_money("a budget of 30 lakh crore rupees")
+    assert (money.value, money.currency) == (3e13, "INR")
+
+
+def test_percentage_range_is_two_positive_values() -> None:
+    """'4.50%-4.75%' is 4.50 and 4.75; the dash between them is not a minus sign."""
+    assert [p.value for p in find_percentages("a target range of 4.50%-4.75%")] == [4.5, 4.75]
+
+
+def test_headline_dollar_takes_the_currency_of_the_body_amount() -> None:
+    """An Australian story's '$4 Million' headline rounds the body's 'A$4.1 million'."""
+    [money] = headline_money("Bank Manager Jailed for $4 Million Fraud", find_money("stole A$4.1 million"))
+    assert (money.value, money.currency, money.offset) == (4e6, "AUD", 0)
+
+
+def test_headline_amount_repeated_in_the_body_is_not_added() -> None:
+    """The title only adds amounts the text does not state."""
+    assert headline_money("Nvidia Tops $2 Trillion", find_money("valued at $2 trillion")) == []
