@@ -13,6 +13,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from services.classify import VERSION as CLASSIFY_VERSION
 from services.common.envelope import Envelope, decode, encode, read_as
 from services.common.events.facts import ArticleClassifiedV1, ArticleClassifiedV2
 from services.projector import queries
@@ -129,7 +130,7 @@ def test_v1_and_v2_classified_events_for_different_articles_mix(store: ReadModel
     store.apply_batch([*LOG, *new])
 
     classified = next(e.event for e in new if e.event.type == "article.classified")
-    assert classified.dataschema.endswith(":2") and classified.stageversion == "classify/1.1.0"
+    assert classified.dataschema.endswith(":2") and classified.stageversion == f"classify/{CLASSIFY_VERSION}"
     v2 = read_as(classified, ArticleClassifiedV2)
     assert all(t.evidence for t in v2.topics)
     assert all(not t.evidence for data in V1_CLASSIFIED.values() for t in data.topics)
@@ -156,7 +157,7 @@ def test_a_v2_event_from_a_newer_classify_supersedes_the_v1_one(store: ReadModel
 
     view = queries.article(store.connection, article_id)
     assert view is not None
-    assert {s.stage: s.stageversion for s in view.lineage}["classify"] == "classify/1.1.0"
+    assert {s.stage: s.stageversion for s in view.lineage}["classify"] == f"classify/{CLASSIFY_VERSION}"
     v2 = read_as(classified, ArticleClassifiedV2)
     assert [(t.code, t.score) for t in view.topics] == [(t.code, t.score) for t in v2.topics]
     assert article_id in _indexed_ids()

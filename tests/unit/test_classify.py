@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 
+from services.classify.cues import first_person_quote, named_age
 from services.classify.lexicon import TOPICS, Lexicon, lexicon, stem, tokens
-from services.classify.logic import MAX_TOPICS, MIN_SCORE, classify
+from services.classify.logic import MAX_TOPICS, MIN_SCORE, Evidence, classify, zones
 from services.common.events.facts import CleanArticle
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 ECONOMY, POLITICS, HEALTH, CRIME = "medtop:04000000", "medtop:11000000", "medtop:07000000", "medtop:02000000"
+HUMAN_INTEREST, SOCIETY, SPORT = "medtop:08000000", "medtop:14000000", "medtop:15000000"
 
 
 def _article(title: str, text: str | None = None, lang: str = "en", conf: float = 1.0) -> CleanArticle:
@@ -93,6 +96,13 @@ CASES = [
     ("medtop:15000000", "The striker scored a header just before half-time to give his team the lead."),
     ("medtop:16000000", "Israel and Hamas Agree to Ceasefire After Weeks of Fighting in Gaza"),
     ("medtop:17000000", "Heatwave Sends Temperatures Above 40C Across Southern Europe"),
+    # Topics with weak vocabularies, and phrases that settle a contest between two topics.
+    ("medtop:06000000", "Ministers Back Plan to Cut Carbon Emissions From Coal Plants"),
+    ("medtop:08000000", "Bus Driver Wins Lottery Prize With Ticket Bought on Her Birthday"),
+    ("medtop:09000000", "Film Crews Return to Work After Union Reaches Pay Deal"),
+    ("medtop:10000000", "Second-Hand Handbag Prices Climb as Collectors Chase Vintage Designs"),
+    ("medtop:13000000", "Samsung Unveils Thinner Smartwatch and Mixed-Reality Headset"),
+    ("medtop:14000000", "Thousands March in Pride Parade as Marriage Equality Law Takes Effect"),
 ]
 
 
@@ -188,3 +198,89 @@ def test_lexicon_refuses_unknown_codes() -> None:
     """A typo in a topic code is an error at load time, not a silent unused row."""
     with pytest.raises(ValueError, match="unknown topic code"):
         Lexicon.parse("medtop:99000000\tgremlins\t3\n")
+
+
+def test_lede_counts_more_than_later_paragraphs() -> None:
+    """The first paragraph states the story; the same words deep in the body are context."""
+    sport, business = "The striker scored twice.", "Shareholders cheered the dividend."
+    filler = ["The weather was mild.", "Crowds were small.", "Tickets sold slowly.", "Parking was easy."]
+    lede_sport = "\n\n".join([sport, *filler, business])
+    lede_business = "\n\n".join([business, *filler, sport])
+    assert _codes("Weekend round-up", lede_sport)[0] == SPORT
+    assert _codes("Weekend round-up", lede_business)[0] == ECONOMY
+
+
+def test_positions_weigh_title_then_lede_then_fading_body() -> None:
+    """Title first, lede next, then each paragraph a little less, never below a floor."""
+    body = "\n\n".join(f"Paragraph {n}." for n in range(1, 12))
+    weights = [weight for weight, _ in zones(_article("Title", body))]
+    assert weights[0] > weights[1] > weights[2] > weights[3]
+    assert weights == sorted(weights, reverse=True)
+    assert weights[-1] == weights[-2] > 0
+
+
+def test_repeated_term_counts_logarithmically_from_its_best_place() -> None:
+    """n mentions in like places make 1 + log(n); the best-placed mention counts in full."""
+    lex = Lexicon.parse("medtop:15000000\tgoal\t2\n")
+    alike, placed = Evidence(), Evidence()
+    alike.add_term(("goal",), [1.0, 1.0, 1.0], lex)
+    placed.add_term(("goal",), [1.0, 2.0], lex)
+    assert alike.amounts[SPORT] == pytest.approx(2 * (1 + math.log(3)))
+    assert placed.amounts[SPORT] == pytest.approx(2 * (2 + math.log(2)))
+
+
+def test_politics_words_yield_to_the_subject_of_a_law() -> None:
+    """A parliament debating a social issue is a society story: politics is where it happened."""
+    assert _codes("Parliament debates homelessness") == [SOCIETY, POLITICS]
+
+
+def test_business_words_yield_to_sport() -> None:
+    """A footballer's investment is sport first; business words touch many sports stories."""
+    assert _codes("Striker becomes shareholder") == [SPORT, ECONOMY]
+
+
+def test_portfolio_minister_counts_for_the_portfolio() -> None:
+    """'Health minister' is a health story; a minister without portfolio is politics."""
+    assert _codes("Health Minister Resigns") == [HEALTH]
+    assert _codes("Minister Resigns") == [POLITICS]
+
+
+def test_compound_occupation_counts_once() -> None:
+    """'Primary school teacher' is one education term, not 'primary school' plus 'teacher'."""
+    (topic,) = classify(_article("Retired primary school teacher"))
+    assert topic.evidence == ["primary school teacher"]
+
+
+def test_verb_forms_the_stemmer_misses_are_listed() -> None:
+    """'Evacuating' and 'polluting' are not folded to their stems, so the lexicon lists them."""
+    assert _codes("Residents evacuating") == ["medtop:03000000"]
+    assert _codes("Factory accused of polluting river")[0] == "medtop:06000000"
+
+
+def test_named_age_and_first_person_quote_are_found() -> None:
+    """An ordinary person's age and their own words are told apart from song titles and officials."""
+    assert named_age("Edith Walker, 92, crossed the line.")
+    assert not named_age("The index fell 92, then rose.")
+    assert first_person_quote('"I never thought I would see the day," she said.')
+    assert first_person_quote("\u201cMy whole family cried when we heard,\u201d he said.")
+    assert not first_person_quote('Her song "What Was I Made For?" won.')
+    assert not first_person_quote('"We will deliver the budget on time," the minister said.')
+
+
+def test_human_interest_telling_tilts_a_close_call() -> None:
+    """Given a grandmother's marathon, when she is named with her age and quoted, it is human interest."""
+    told = (
+        "Edith Walker, 92, crossed the line of the city marathon.\n\n"
+        '"I never thought I would run one at my age," she said.'
+    )
+    plain = "A runner crossed the line of the city marathon.\n\nShe finished after seven hours."
+    assert _codes("Grandmother Finishes Her First Marathon", told)[0] == HUMAN_INTEREST
+    assert _codes("Grandmother Finishes Her First Marathon", plain)[0] == SPORT
+
+
+def test_cues_alone_make_no_topic_and_are_not_evidence() -> None:
+    """A cue says how a story is told, not what it is about: no topic from cues alone, none in evidence."""
+    text = 'Edith Walker, 92, went to the shops.\n\n"I never thought I would see the day, my dear," she said.'
+    assert classify(_article("Weekend round-up", text)) == []
+    told = "Edith Walker, 92, bought a puppy.\n\n" + text.split("\n\n")[1]
+    assert classify(_article("A new friend", told))[0].evidence == ["puppy"]

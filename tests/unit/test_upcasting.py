@@ -176,7 +176,7 @@ class TestWriting:
             )
 
     def test_classify_stage_writes_v2_with_evidence(self) -> None:
-        """The classify stage (code version 1.1.0) emits article.classified v2, each topic with its terms."""
+        """The classify stage (code version 1.1.0 and later) emits article.classified v2, each topic with its terms."""
         article = _article("Uber Ordered to Pay $8.5 Million in Bellwether Sexual Assault Lawsuit")
         cleaned = make_event(
             "article.cleaned",
@@ -190,7 +190,7 @@ class TestWriting:
         (event,) = CLASSIFY.process(cleaned, StageContext(Names("t"), "classify", CLASSIFY.version)).events
         assert (event.dataschema, event.stageversion) == (
             schema_urn("article.classified", 2),
-            "classify/1.1.0",
+            f"classify/{CLASSIFY.version}",
         )
         topics = read_as(event, ArticleClassifiedV2).topics
         assert topics[0].label == "crime, law and justice"
