@@ -176,7 +176,7 @@ class TestWriting:
             )
 
     def test_classify_stage_writes_v2_with_evidence(self) -> None:
-        """The classify stage (code version 1.1.0 and later) emits article.classified v2, each topic with its terms."""
+        """The classify stage (1.1.0 and later) writes article.classified v2, each topic with its terms."""
         article = _article("Uber Ordered to Pay $8.5 Million in Bellwether Sexual Assault Lawsuit")
         cleaned = make_event(
             "article.cleaned",
