@@ -41,6 +41,8 @@ def run_inline(
             if current is None:
                 current = stage.read(raw, "0-1", ctx)
                 events.append(current)
+            if current.type not in stage.accepts:  # e.g. a retraction: a fact for the read models only
+                break
             result = stage.process(current, ctx)
         except Rejection as fault:
             rejection = ctx.rejected(raw if current is None else encode(current), "0-1", fault, current)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -64,7 +65,10 @@ def _wait(settings: Settings, report: PublishReport, timeout: float) -> int:
     while time.monotonic() < deadline:
         if settings.readmodel_path.exists():
             with closing(queries.connect_readonly(settings.readmodel_path)) as conn:
-                done = queries.outcomes(conn, report.correlation_ids)
+                try:
+                    done = queries.outcomes(conn, report.correlation_ids)
+                except sqlite3.OperationalError:  # the file is there, its tables not yet
+                    done = 0
             if done >= len(report.correlation_ids):
                 break
         time.sleep(0.2)

@@ -9,7 +9,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from services.cli import render
+from services.cli import history, render
 from services.cli.output import emit_json, fail
 from services.common.settings import Settings
 from services.projector import queries
@@ -22,7 +22,8 @@ class NoReadModels(RuntimeError):
 
 
 @contextmanager
-def _store(settings: Settings, override: str | None = None) -> Iterator[sqlite3.Connection]:
+def store_connection(settings: Settings, override: str | None = None) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to the live read models, or to ``override``; ``NoReadModels`` if none."""
     path = Path(override) if override else settings.readmodel_path
     if not path.exists():
         raise NoReadModels(
@@ -33,7 +34,7 @@ def _store(settings: Settings, override: str | None = None) -> Iterator[sqlite3.
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    with _store(settings, args.store) as conn:
+    with store_connection(settings, args.store) as conn:
         hits = queries.search(conn, args.query, limit=args.limit)
     if args.json:
         emit_json([h.to_dict() for h in hits])
@@ -43,19 +44,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
-    with _store(settings, args.store) as conn:
-        view = queries.article(conn, args.article_id)
-    if view is None:
-        return fail(f"no article {args.article_id!r}", 1)
-    if args.json:
-        emit_json(view.to_dict())
-    else:
-        print(render.article(view))
-    return 0
+    with store_connection(settings, args.store) as conn:
+        return history.cmd_article(args, settings, conn)
 
 
 def cmd_entity(args: argparse.Namespace, settings: Settings) -> int:
-    with _store(settings, args.store) as conn:
+    with store_connection(settings, args.store) as conn:
         page = queries.entity(conn, args.name, limit=args.limit)
     if page is None:
         return fail(f"no entity named {args.name!r}", 1)
@@ -67,7 +61,7 @@ def cmd_entity(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
-    with _store(settings, args.store) as conn:
+    with store_connection(settings, args.store) as conn:
         if args.topic:
             articles = queries.topic_articles(conn, args.topic, limit=args.limit)
             if args.json:
@@ -99,7 +93,9 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _guard(handler: Any) -> Any:
+def guard(handler: Any) -> Any:
+    """The handler, with missing read models reported as exit 1 and a hint."""
+
     def run(args: argparse.Namespace, settings: Settings) -> int:
         try:
             return int(handler(args, settings))
@@ -115,27 +111,28 @@ def register(sub: Any) -> None:
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
     p.add_argument("--store", metavar="FILE", help="read this store (e.g. from replay rebuild --until)")
-    p.set_defaults(handler=_guard(cmd_search))
+    p.set_defaults(handler=guard(cmd_search))
 
-    p = sub.add_parser("article", help="all that is known about one article")
+    p = sub.add_parser("article", help="all that is known about one article (or what retracted it)")
     p.add_argument("article_id", metavar="ID")
+    p.add_argument("--history", action="store_true", help="also every fact about it, older versions included")
     p.add_argument("--json", action="store_true")
     p.add_argument("--store", metavar="FILE", help="read this store (e.g. from replay rebuild --until)")
-    p.set_defaults(handler=_guard(cmd_article))
+    p.set_defaults(handler=guard(cmd_article))
 
     p = sub.add_parser("entity", help="an entity page: who/what it is and the articles mentioning it")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
     p.add_argument("--store", metavar="FILE", help="read this store (e.g. from replay rebuild --until)")
-    p.set_defaults(handler=_guard(cmd_entity))
+    p.set_defaults(handler=guard(cmd_entity))
 
     p = sub.add_parser("topics", help="topics and their article counts, or the articles of one TOPIC")
     p.add_argument("topic", nargs="?", metavar="TOPIC", help="IPTC code or label")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
     p.add_argument("--store", metavar="FILE", help="read this store (e.g. from replay rebuild --until)")
-    p.set_defaults(handler=_guard(cmd_topics))
+    p.set_defaults(handler=guard(cmd_topics))
 
     p = sub.add_parser("analyze", help="run every stage on FILE in-process (no Redis) and print the facts")
     p.add_argument("file", metavar="FILE", help="a .json/.jsonl/.html/.txt file, or - for stdin")

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import time
 from contextlib import closing
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from services.cli import reprocess
 from services.cli.output import emit_json, fail
 from services.common import connection
 from services.common.settings import Settings
 from services.projector import generations, queries
+from services.projector.checksum import checksum
 from services.projector.store import ReadModelStore
 from services.replay.log import parse_until, total_entries
 from services.replay.rebuild import Progress, RebuildReport, replay_into
-from services.replay.reprocess import ReprocessReport, Selection, parse_where, reprocess
 
 
 async def _rebuild(settings: Settings, target: Path, until: str, batch: int, switch: bool) -> RebuildReport:
@@ -75,8 +74,21 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_checksum(args: argparse.Namespace, settings: Settings) -> int:
+    path = Path(args.store) if args.store else settings.readmodel_path
+    if not path.exists():
+        return fail(f"no read models at {path}", 1)
+    with closing(queries.connect_readonly(path)) as conn:
+        digest = checksum(conn)
+    if args.json:
+        emit_json({"store": str(path), "checksum": digest})
+    else:
+        print(digest)
+    return 0
+
+
 def register(sub: Any) -> None:
-    replay = sub.add_parser("replay", help="rebuild read models from the log")
+    replay = sub.add_parser("replay", help="rebuild read models from the log; reprocess with current code")
     verbs = replay.add_subparsers(dest="verb", required=True, metavar="VERB")
     p = verbs.add_parser("rebuild", help="fresh read models from the whole log, switched in atomically")
     p.add_argument(
@@ -86,58 +98,8 @@ def register(sub: Any) -> None:
     p.add_argument("--batch", type=int, default=5000, help="entries per read and per transaction")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_rebuild)
-    register_reprocess(verbs)
-
-
-def cmd_reprocess(args: argparse.Namespace, settings: Settings) -> int:
-    from services.stages import STAGES
-
-    stage = STAGES[args.stage]
-    try:
-        where = parse_where(args.where or [])
-        since = parse_until(args.since).replace("-18446744073709551615", "-0") if args.since else "-"
-        until = parse_until(args.until) if args.until else "+"
-    except ValueError as exc:
-        return fail(str(exc))
-    allowed = None
-    if "topic" in where or args.made_by:
-        if not settings.readmodel_path.exists():
-            return fail("--where topic= and --made-by need the read models: run the projector first", 1)
-        made_by = f"{stage.name}/{args.made_by}" if args.made_by and "/" not in args.made_by else args.made_by
-        with closing(queries.connect_readonly(settings.readmodel_path)) as conn:
-            allowed = queries.article_ids(
-                conn, topic=where.get("topic"), stage=stage.name if made_by else None, stageversion=made_by
-            )
-    selection = Selection(
-        since=since, until=until, articles=frozenset(args.article or ()), source=where.get("source"),
-        allowed=frozenset(allowed) if allowed is not None else None,
-    )  # fmt: skip
-
-    async def run() -> ReprocessReport:
-        client = connection.client(connection.redis_url(settings))
-        try:
-            return await reprocess(client, settings.names, stage, selection, reason=" ".join(sys.argv[1:]))
-        finally:
-            await client.aclose()
-
-    report = asyncio.run(run())
-    if args.json:
-        emit_json(asdict(report))
-    else:
-        print(
-            f"{stage.producer}: scanned {report.scanned} input(s), selected {report.selected}, "
-            f"requested {report.requested}, already done by this version {report.already_current}"
-        )
-    return 0
-
-
-def register_reprocess(verbs: Any) -> None:
-    p = verbs.add_parser("reprocess", help="run a stage's current code again on historical articles")
-    p.add_argument("--stage", required=True, choices=["clean", "classify", "enrich", "index"])
-    p.add_argument("--since", metavar="POS|TIME")
-    p.add_argument("--until", metavar="POS|TIME")
-    p.add_argument("--article", action="append", metavar="ID", help="only this article (repeatable)")
-    p.add_argument("--where", action="append", metavar="topic=X|source=Y", help="filter (repeatable)")
-    p.add_argument("--made-by", metavar="VERSION", help="only articles whose current facts come from VERSION")
+    p = verbs.add_parser("checksum", help="the digest of the read models, to compare a store with a rebuild")
+    p.add_argument("--store", metavar="FILE", help="this store instead of the live one")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_reprocess)
+    p.set_defaults(handler=cmd_checksum)
+    reprocess.register_reprocess(verbs)

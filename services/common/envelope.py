@@ -23,7 +23,8 @@ from services.common.rejection import Rejection
 SPECVERSION = "1.0"
 _NAMESPACE = uuid.UUID("6f1b2c62-4c1e-4f53-9a57-2f7c4c1d9e01")
 M = TypeVar("M", bound=BaseModel)
-_SCHEMA_RE = re.compile(r"^urn:newsfacts:schema:(?P<type>[a-z.]+):(?P<version>\d+)$")
+#: Type segments may hold '_' since envelope v2 (``article.reprocess_requested``); see schemas/README.md.
+_SCHEMA_RE = re.compile(r"^urn:newsfacts:schema:(?P<type>[a-z._]+):(?P<version>\d+)$")
 
 
 class Envelope(BaseModel):
@@ -34,7 +35,7 @@ class Envelope(BaseModel):
     specversion: str = Field(default=SPECVERSION, pattern=r"^1\.0$")
     id: str = Field(min_length=1, max_length=200)
     source: str = Field(min_length=1, max_length=200, description="Producing stage, e.g. 'newsfacts/clean'.")
-    type: str = Field(pattern=r"^[a-z]+(\.[a-z]+)+$")
+    type: str = Field(pattern=r"^[a-z]+(\.[a-z_]+)+$")
     subject: str | None = Field(default=None, description="The article id (none before ingest).")
     time: str = Field(description="RFC 3339 time the event was made.")
     datacontenttype: str = "application/json"

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import orjson
 from pydantic import ValidationError
 
+from services.common.events.amendments import ArticleCorrectedV1
 from services.common.events.intake import ArticleIngestedV1, ArticleSubmittedV1, RejectReason
 from services.common.rejection import Rejection
 
@@ -78,6 +79,17 @@ def ingest(sub: ArticleSubmittedV1) -> ArticleIngestedV1:
         language=language,
         size_bytes=sum(len(x.encode()) for x in (title, body, html)),
     )
+
+
+def correct(correction: ArticleCorrectedV1) -> ArticleIngestedV1:
+    """The corrected article, validated like a submission, under the id it already has.
+
+    Only the content hash changes with the text, so exact-duplicate detection tells a real
+    correction (new hash) from one that repeats the article's text (hash already taken).
+    """
+    fields = correction.model_dump(exclude={"article_id", "note"})
+    accepted = ingest(ArticleSubmittedV1.model_validate(fields))
+    return accepted.model_copy(update={"article_id": correction.article_id})
 
 
 def normalise_url(url: str) -> str:

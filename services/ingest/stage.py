@@ -1,14 +1,20 @@
-"""Ingest stage: submissions in; article.ingested, article.duplicate or article.rejected out."""
+"""Ingest stage: submissions in; article.ingested, article.duplicate or article.rejected out.
+
+Amendments come in the same way: a retraction is validated and re-emitted as the
+``article.retracted`` fact; a correction is accepted like a submission, under its
+article's id, with the same exact-duplicate guard.
+"""
 
 from __future__ import annotations
 
 from services.common.committer import Guard
-from services.common.envelope import Envelope, decode, derived_id, make_event, read_data
+from services.common.envelope import Envelope, decode, derived_id, make_event, read_as, read_data
 from services.common.events import REGISTRY
-from services.common.events.intake import ArticleDuplicateV1
+from services.common.events.amendments import ArticleCorrectedV1, ArticleRetractedV1
+from services.common.events.intake import ArticleDuplicateV1, ArticleIngestedV1
 from services.common.stage import Result, Stage, StageContext
 from services.ingest import VERSION
-from services.ingest.logic import ingest, parse_submission, validate
+from services.ingest.logic import correct, ingest, parse_submission, validate
 
 
 def read_submission(raw: bytes, entry_id: str, ctx: StageContext) -> Envelope:
@@ -33,7 +39,16 @@ def read_submission(raw: bytes, entry_id: str, ctx: StageContext) -> Envelope:
 def process(event: Envelope, ctx: StageContext) -> Result:
     if (event.type, event.version) not in REGISTRY:
         read_data(event)  # raises unsupported_version: a newer schema's fields must not be read as v1
-    article = ingest(validate(event.data))
+    if event.type == "article.retracted":
+        retraction = read_as(event, ArticleRetractedV1)
+        return Result([ctx.derive(event, event.type, retraction, subject=retraction.article_id)])
+    if event.type == "article.corrected":
+        return _accept(event, correct(read_as(event, ArticleCorrectedV1)), ctx)
+    return _accept(event, ingest(validate(event.data)), ctx)
+
+
+def _accept(event: Envelope, article: ArticleIngestedV1, ctx: StageContext) -> Result:
+    """The article, unless its id already has this exact content: then a duplicate notice instead."""
     accepted = ctx.derive(event, "article.ingested", article, subject=article.article_id)
     duplicate = ctx.derive(
         event,
@@ -48,7 +63,7 @@ def process(event: Envelope, ctx: StageContext) -> Result:
 STAGE = Stage(
     name="ingest",
     version=VERSION,
-    accepts=frozenset({"article.submitted"}),
+    accepts=frozenset({"article.submitted", "article.retracted", "article.corrected"}),
     process=process,
     read=read_submission,
     internal=False,

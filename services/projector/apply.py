@@ -3,7 +3,8 @@
 Every function reads the typed data first (a ``Rejection`` there means the entry
 is skipped, not the projector stopped) and then only describes writes to the
 ``Work``, which applies them idempotently: facts keyed by event id are inserted
-once; per-article stage facts follow the stage-version rule in ``work.py``.
+once; per-article stage facts follow the stage-version rule in ``work.py``. Every
+applied event that names an article also gets a row in its ``history``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import orjson
 from pydantic import BaseModel
 
 from services.common.envelope import read_data
+from services.common.events.amendments import ArticleCorrectedV1, ArticleRetractedV1
 from services.common.events.control import ArticleReprocessRequestedV1
 from services.common.events.facts import (
     ArticleClassifiedV2,
@@ -51,6 +53,10 @@ def apply_entry(work: Work, entry: LogEntry | Undecodable) -> None:
         apply(work, entry)
     except Rejection as exc:
         work.skip(entry.stream, entry.entry_id, event.id, event.type, f"{exc.reason}: {exc.message}")
+        return
+    if event.subject is not None:
+        row = (event.subject, entry.stream, entry.entry_id, event.id, event.type, event.stageversion)
+        work.insert(sql.HISTORY, (*row, event.causationid, event.time), ())
 
 
 def _data(entry: LogEntry, model: type[M]) -> M:
@@ -64,10 +70,14 @@ def _json(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
-def _outcome(work: Work, entry: LogEntry, outcome: str, article_id: str | None) -> None:
+def _outcome(
+    work: Work, entry: LogEntry, outcome: str, article_id: str | None, counters: tuple[str, ...] = ()
+) -> None:
     """Record how a submission ended; every terminal event counts, whatever its stage version."""
     event = entry.event
-    work.insert(sql.OUTCOME, (event.id, event.correlationid, outcome, article_id, event.time), ())
+    work.insert(sql.OUTCOME, (event.id, event.correlationid, outcome, article_id, event.time), counters)
+    if article_id is not None:
+        work.names(article_id)
 
 
 def apply_submitted(work: Work, entry: LogEntry) -> None:
@@ -162,7 +172,6 @@ def apply_indexed(work: Work, entry: LogEntry) -> None:
     _outcome(work, entry, "indexed", d.article_id)
 
 
-#: event type -> the function that applies it.
 def apply_reprocess_requested(work: Work, entry: LogEntry) -> None:
     """A reprocess request: recorded for the audit trail; the facts it leads to arrive as usual."""
     data, event = _data(entry, ArticleReprocessRequestedV1), entry.event
@@ -170,6 +179,27 @@ def apply_reprocess_requested(work: Work, entry: LogEntry) -> None:
     work.insert(sql.REPROCESS, row, (event.type,))
 
 
+def apply_retracted(work: Work, entry: LogEntry) -> None:
+    """As published, a request kept for the record; as ingest's fact, the article leaves every model."""
+    data, event = _data(entry, ArticleRetractedV1), entry.event
+    if entry.stream == "submitted":
+        row = (event.id, data.article_id, "retraction", data.reason, event.time, event.correlationid)
+        work.insert(sql.AMENDMENT, row, (event.type,))
+        return
+    tombstone = (data.article_id, event.id, data.reason, event.time, event.correlationid)
+    work.insert(sql.RETRACTION, tombstone, ())  # the first retraction of an article stands
+    work.retract(data.article_id)
+    _outcome(work, entry, "retracted", data.article_id, (event.type,))  # counted once per event
+
+
+def apply_corrected(work: Work, entry: LogEntry) -> None:
+    """A correction as published, kept for the record; its new text arrives as article.ingested."""
+    data, event = _data(entry, ArticleCorrectedV1), entry.event
+    row = (event.id, data.article_id, "correction", data.note, event.time, event.correlationid)
+    work.insert(sql.AMENDMENT, row, (event.type,))
+
+
+#: event type -> the function that applies it.
 APPLY: dict[str, Callable[[Work, LogEntry], None]] = {
     "article.submitted": apply_submitted,
     "article.ingested": apply_ingested,
@@ -180,4 +210,6 @@ APPLY: dict[str, Callable[[Work, LogEntry], None]] = {
     "article.enriched": apply_enriched,
     "article.indexed": apply_indexed,
     "article.reprocess_requested": apply_reprocess_requested,
+    "article.retracted": apply_retracted,
+    "article.corrected": apply_corrected,
 }

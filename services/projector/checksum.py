@@ -36,6 +36,10 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("outcomes", "SELECT * FROM outcomes ORDER BY event_id"),
     ("reprocess_requests", "SELECT * FROM reprocess_requests ORDER BY event_id"),
     ("lineage", "SELECT * FROM lineage ORDER BY article_id, stage"),
+    ("history", "SELECT * FROM history ORDER BY stream, entry_id"),
+    ("retractions", "SELECT * FROM retractions ORDER BY article_id"),
+    ("retracted_lineage", "SELECT * FROM retracted_lineage ORDER BY article_id, stage"),
+    ("amendments", "SELECT * FROM amendments ORDER BY event_id"),
     ("skipped", "SELECT * FROM skipped ORDER BY stream, entry_id"),
     ("counters", "SELECT * FROM counters ORDER BY name"),
 )

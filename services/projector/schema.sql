@@ -1,7 +1,9 @@
 -- Read models the projector folds the fact log into (SQLite, FTS5).
 -- Every statement is idempotent: the store runs this file on each open.
 -- Ownership keeps the fold order-insensitive across streams: each column group
--- and child table is written by exactly one event type.
+-- and child table is written by exactly one event type. The tables at the end
+-- (history, retractions) are keyed so that the order of arrival does not matter
+-- either; a retraction removes its article from the models above whenever it comes.
 
 -- Last applied stream entry per log stream, written in the same transaction as the models.
 CREATE TABLE IF NOT EXISTS positions (
@@ -56,7 +58,8 @@ CREATE TABLE IF NOT EXISTS entity_aliases (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entity_aliases_alias ON entity_aliases (alias);
 
--- article.enriched: canonical name and type per entity id (the last enriched event applied wins).
+-- article.enriched: canonical name and type per entity id (the last enriched event applied wins);
+-- an entity no article mentions any more (re-enriched or retracted) is removed.
 CREATE TABLE IF NOT EXISTS entities (
     entity_id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -159,3 +162,52 @@ CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Every applied event that names an article (its subject), superseded versions included: the
+-- article's history as an index into the log (the event data stays in the log, by entry id).
+CREATE TABLE IF NOT EXISTS history (
+    article_id TEXT NOT NULL,
+    stream TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    stageversion TEXT NOT NULL,
+    causationid TEXT,
+    time TEXT NOT NULL,
+    PRIMARY KEY (stream, entry_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS history_article ON history (article_id);
+
+-- article.retracted (the fact ingest emits): one tombstone per article, the first retraction wins.
+-- A retracted article is gone from every model above, and facts about it arriving later are ignored.
+CREATE TABLE IF NOT EXISTS retractions (
+    article_id TEXT PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    time TEXT NOT NULL,
+    correlationid TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- The lineage of retracted articles, shown nowhere: it keeps the stage-version rule (and so the
+-- counters) the same whether a retracted article's facts arrive before or after its retraction.
+CREATE TABLE IF NOT EXISTS retracted_lineage (
+    article_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    stageversion TEXT NOT NULL,
+    causationid TEXT,
+    time TEXT NOT NULL,
+    PRIMARY KEY (article_id, stage)
+) WITHOUT ROWID;
+
+-- article.corrected and article.retracted as published (the submitted stream): who asked what.
+CREATE TABLE IF NOT EXISTS amendments (
+    event_id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    note TEXT NOT NULL,
+    time TEXT NOT NULL,
+    correlationid TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS amendments_article ON amendments (article_id);

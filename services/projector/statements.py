@@ -64,3 +64,7 @@ SELECT doc_id, ?, ?, ?, ?, ?, ? FROM docs WHERE article_id = ?
 """
 
 REPROCESS = "INSERT OR IGNORE INTO reprocess_requests VALUES (?, ?, ?, ?, ?, ?)"
+
+HISTORY = "INSERT OR IGNORE INTO history VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+AMENDMENT = "INSERT OR IGNORE INTO amendments VALUES (?, ?, ?, ?, ?, ?)"
+RETRACTION = "INSERT OR IGNORE INTO retractions VALUES (?, ?, ?, ?, ?)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from services.common.envelope import Envelope, derived_id, make_event
+from services.common.events.amendments import ArticleCorrectedV1, ArticleRetractedV1
 from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
@@ -45,7 +47,8 @@ class ArticleSpec:
 def event(event_type: str, data: BaseModel, parent: Envelope | None, stageversion: str) -> Envelope:
     """An event as a stage at ``stageversion`` ('clean/1.0.0') would make it from ``parent``."""
     stage = stageversion.partition("/")[0]
-    parent_id = parent.id if parent else f"submission-{getattr(data, 'title', '')}"
+    root = getattr(data, "title", None) or getattr(data, "article_id", "")
+    parent_id = parent.id if parent else f"submission-{root}"
     return make_event(
         event_type,
         data,
@@ -69,11 +72,46 @@ def article_events(spec: ArticleSpec, version: str = "1.0.0") -> list[tuple[str,
         title=spec.title, body=spec.text, source=spec.source, published_at=spec.published_at
     )
     submitted = event("article.submitted", body, None, f"publish/{version}")
+    return [("submitted", submitted), *_chain(spec, submitted, version, f"hash-{spec.article_id}")]
+
+
+def corrected_events(
+    spec: ArticleSpec, note: str = "corrected", version: str = "1.0.0"
+) -> list[tuple[str, Envelope]]:
+    """A correction of ``spec.article_id`` to the content of ``spec``, and every stage's event for it."""
+    data = ArticleCorrectedV1(
+        article_id=spec.article_id, title=spec.title, body=spec.text, source=spec.source,
+        published_at=spec.published_at, note=note,
+    )  # fmt: skip
+    content_hash = hashlib.sha256(f"{spec.title}\n{spec.text}".encode()).hexdigest()
+    request = event("article.corrected", data, None, f"publish/{version}")
+    unique = derived_id(f"{spec.article_id}:{content_hash}", request.stageversion, request.type)
+    request = request.model_copy(update={"id": unique})
+    return [("submitted", request), *_chain(spec, request, version, content_hash)]
+
+
+def retracted_events(
+    article_id: str, reason: str = "retracted", version: str = "1.0.0"
+) -> list[tuple[str, Envelope]]:
+    """A retraction as published, and the fact ingest makes of it."""
+    data = ArticleRetractedV1(article_id=article_id, reason=reason)
+    request = event("article.retracted", data, None, f"publish/{version}")
+    unique = derived_id(f"{article_id}:{reason}", request.stageversion, request.type)
+    request = request.model_copy(update={"id": unique})
+    return [
+        ("submitted", request),
+        ("ingested", event("article.retracted", data, request, f"ingest/{version}")),
+    ]
+
+
+def _chain(spec: ArticleSpec, root: Envelope, version: str, content_hash: str) -> list[tuple[str, Envelope]]:
+    """Every stage's event for the article in ``spec``, from the submission or correction ``root``."""
+    submitted = root
     ingested = event(
         "article.ingested",
         ArticleIngestedV1(
             article_id=spec.article_id,
-            content_hash=f"hash-{spec.article_id}",
+            content_hash=content_hash,
             title=spec.title,
             body=spec.text,
             html=None,
@@ -115,7 +153,6 @@ def article_events(spec: ArticleSpec, version: str = "1.0.0") -> list[tuple[str,
     indexed_data = ArticleIndexedV1(document=build_document(enriched_data))
     indexed = event("article.indexed", indexed_data, enriched, f"index/{version}")
     return [
-        ("submitted", submitted),
         (STAGE_OUTPUT["ingest"], ingested),
         (STAGE_OUTPUT["clean"], cleaned),
         (STAGE_OUTPUT["classify"], classified),

@@ -140,3 +140,53 @@ class TopicArticle(View):
     title: str | None
     published_at: str | None
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem(View):
+    """One applied event about an article, as the log holds it; ``current`` when its facts are in force."""
+
+    stream: str
+    entry_id: str
+    event_id: str
+    type: str
+    stageversion: str
+    causationid: str | None
+    time: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RetractionView(View):
+    """Why and when an article was retracted (the event is ingest's fact)."""
+
+    article_id: str
+    event_id: str
+    reason: str
+    time: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineageNode(View):
+    """An event in an article's chain; its children are the events it caused."""
+
+    event_id: str
+    type: str
+    stageversion: str | None
+    stream: str | None
+    entry_id: str | None
+    time: str | None
+    causationid: str | None
+    current: bool
+    note: str | None
+    children: tuple[LineageNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineageTree(View):
+    """Every event about an article as a causation tree, one root per submission, correction or request."""
+
+    article_id: str
+    title: str | None
+    retracted: RetractionView | None
+    roots: tuple[LineageNode, ...]

@@ -9,7 +9,11 @@ Per-article stage facts follow one rule: the latest applied event for
 compare numerically, 'clean/1.10.0' > 'clean/1.9.0'); an older stage version
 arriving later changes nothing and is recorded in ``skipped`` (counters
 ``superseded`` and ``skipped``). Re-delivery of the event already in force only
-counts ``redelivered``.
+counts ``redelivered``. Equal versions follow log order, so a correction's facts
+(made later, by the same code) supersede the original's.
+
+A retracted article's facts go through the same rule, against its hidden lineage,
+and are counted, but write nothing (``retraction.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from services.projector import retraction
 from services.projector.entries import LogEntry
 
 #: One row of statement parameters.
@@ -29,12 +34,12 @@ Write = tuple[str, Sequence[Row]]
 
 _DIGITS = re.compile(r"\d+")
 _CHUNK = 500
-_STORED = "SELECT article_id, event_id, stageversion FROM lineage WHERE stage = ?"
+_STORED = "SELECT article_id, event_id, stageversion FROM {table} WHERE stage = ?"
 
 ENSURE_ARTICLE = "INSERT OR IGNORE INTO articles (article_id) VALUES (?)"
 SKIP = "INSERT OR IGNORE INTO skipped VALUES (?, ?, ?, ?, ?)"
 LINEAGE = """
-INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (article_id, stage) DO UPDATE SET event_type = excluded.event_type,
     event_id = excluded.event_id, stageversion = excluded.stageversion,
     causationid = excluded.causationid, time = excluded.time
@@ -67,6 +72,8 @@ class Work:
         self._inserts: dict[tuple[str, tuple[str, ...]], list[Row]] = {}
         self._facts: dict[tuple[str, str], list[StageFact]] = {}
         self._seq = 0
+        self._retracted: dict[str, None] = {}
+        self._named: set[str] = set()
         self.counters: Counter[str] = Counter()
 
     def ensure_article(self, article_id: str) -> None:
@@ -76,6 +83,14 @@ class Work:
     def insert(self, sql: str, row: Row, counters: tuple[str, ...]) -> None:
         """An ``INSERT OR IGNORE`` keyed by event id; ``counters`` go up only if the row is new."""
         self._inserts.setdefault((sql, counters), []).append(row)
+
+    def retract(self, article_id: str) -> None:
+        """The article is retracted: remove it everywhere, and ignore its facts from now on."""
+        self._retracted[article_id] = None
+
+    def names(self, article_id: str) -> None:
+        """An event-keyed row of this batch names the article (its outcome may need hiding)."""
+        self._named.add(article_id)
 
     def skip(
         self, stream: str, entry_id: str, event_id: str | None, event_type: str | None, why: str
@@ -91,28 +106,42 @@ class Work:
 
     def flush(self) -> None:
         """Write everything gathered, in an order that gives the one-at-a-time result."""
-        winners = self._resolve()
-        self._conn.executemany(ENSURE_ARTICLE, ((a,) for a in self._articles))
+        conn = self._conn
+        touched = {*self._articles, *(a for a, _ in self._facts), *self._retracted, *self._named}
+        already = retraction.tombstoned(conn, touched)
+        fresh = set(self._retracted) - already
+        gone = already | fresh
+        orphans = retraction.mentioned(conn, fresh)
+        retraction.purge(conn, fresh)  # first: the rule below then reads their hidden lineage
+        winners = self._resolve(gone)
+        live = [f for f in winners if f.article_id not in gone]
+        orphans |= retraction.mentioned(conn, {f.article_id for f in live if f.stage == "enrich"})
+        conn.executemany(ENSURE_ARTICLE, ((a,) for a in self._articles if a not in gone))
         for (sql, counters), inserts in self._inserts.items():
-            added = self._conn.executemany(sql, inserts).rowcount
+            added = conn.executemany(sql, inserts).rowcount
             for name in counters:
                 self.counters[name] += added
         by_sql: dict[str, list[Row]] = {}
-        for fact in sorted(winners, key=lambda f: f.seq):
+        for fact in sorted(live, key=lambda f: f.seq):
             for statement, rows in fact.writes:
                 by_sql.setdefault(statement, []).extend(rows)
         for statement, batch in by_sql.items():
             if batch:
-                self._conn.executemany(statement, batch)
-        self._conn.executemany(LINEAGE, (_lineage_row(f) for f in winners))
-        self._conn.executemany(COUNT, ((k, v) for k, v in sorted(self.counters.items()) if v))
+                conn.executemany(statement, batch)
+        conn.executemany(LINEAGE.format(table="lineage"), (_lineage_row(f) for f in live))
+        hidden = (_lineage_row(f) for f in winners if f.article_id in gone)
+        conn.executemany(LINEAGE.format(table="retracted_lineage"), hidden)
+        retraction.hide_outcomes(conn, gone & (fresh | self._named))
+        retraction.drop_orphans(conn, orphans)
+        conn.executemany(COUNT, ((k, v) for k, v in sorted(self.counters.items()) if v))
 
-    def _resolve(self) -> list[StageFact]:
+    def _resolve(self, gone: set[str]) -> list[StageFact]:
         """The final fact per (article, stage); counts every fact applied on the way."""
         winners: list[StageFact] = []
         for stage in sorted({stage for _, stage in self._facts}):
             keys = [key for key in self._facts if key[1] == stage]
-            stored = self._stored(stage, [article_id for article_id, _ in keys])
+            stored = self._stored("lineage", stage, [a for a, _ in keys if a not in gone])
+            stored |= self._stored("retracted_lineage", stage, [a for a, _ in keys if a in gone])
             for key in keys:
                 current = stored.get(key[0])
                 winner: StageFact | None = None
@@ -131,13 +160,13 @@ class Work:
                     winners.append(winner)
         return winners
 
-    def _stored(self, stage: str, article_ids: list[str]) -> dict[str, tuple[str, str]]:
-        """Stored (event id, stage version) per article for ``stage``."""
+    def _stored(self, table: str, stage: str, article_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """Stored (event id, stage version) per article for ``stage`` in ``table``."""
         found: dict[str, tuple[str, str]] = {}
         for start in range(0, len(article_ids), _CHUNK):
             chunk = article_ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            sql = f"{_STORED} AND article_id IN ({marks})"
+            sql = f"{_STORED.format(table=table)} AND article_id IN ({marks})"
             for article_id, event_id, stageversion in self._conn.execute(sql, (stage, *chunk)):
                 found[article_id] = (event_id, stageversion)
         return found

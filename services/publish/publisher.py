@@ -17,7 +17,8 @@ from services.ingest.logic import validate
 from services.publish.sources import Item
 
 
-def _version() -> str:
+def producer_version() -> str:
+    """The installed newsfacts version, written into what publishers send."""
     try:
         return version("newsfacts")
     except PackageNotFoundError:  # running from a source tree that is not installed
@@ -66,7 +67,7 @@ async def publish(
     """
     report = PublishReport()
     stream = names.input_stream("ingest")
-    producer = f"publish/{_version()}"
+    producer = f"publish/{producer_version()}"
     pending: list[bytes] = []
     for item in items:
         payload = item.raw

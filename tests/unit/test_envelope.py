@@ -10,6 +10,9 @@ import pytest
 from services.common.envelope import Envelope, decode, derived_id, encode, make_event, read_data
 from services.common.events.intake import ArticleDuplicateV1, RejectReason
 from services.common.rejection import Rejection
+from services.replay.reprocess import request_event
+from services.replay.selection import Input
+from services.stages import STAGES
 
 CE_ATTRIBUTES = {
     "id",
@@ -205,3 +208,11 @@ def test_read_data_rejects_data_that_does_not_fit_the_model() -> None:
 def test_event_version_comes_from_dataschema() -> None:
     """The schema version is read from the dataschema URN."""
     assert _duplicate().version == 1
+
+
+def test_a_reprocess_request_is_a_valid_envelope_and_round_trips() -> None:
+    """Envelope v2 takes '_' in a type's segments, so article.reprocess_requested can be written and read."""
+    request = request_event(STAGES["classify"], Input("1700000000000-0", "e1", "a1", "c1"), "why")
+    again = decode(encode(request))
+    assert (again.type, again.version, again.subject) == ("article.reprocess_requested", 1, "a1")
+    assert again.dataschema == "urn:newsfacts:schema:article.reprocess_requested:1"

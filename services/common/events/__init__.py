@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from services.common.events.amendments import ArticleCorrectedV1, ArticleRetractedV1
 from services.common.events.control import ArticleReprocessRequestedV1
 from services.common.events.facts import (
     ArticleClassifiedV1,
@@ -37,6 +38,8 @@ REGISTRY: dict[tuple[str, int], type[BaseModel]] = {
     ("article.enriched", 1): ArticleEnrichedV1,
     ("article.indexed", 1): ArticleIndexedV1,
     ("article.reprocess_requested", 1): ArticleReprocessRequestedV1,
+    ("article.retracted", 1): ArticleRetractedV1,
+    ("article.corrected", 1): ArticleCorrectedV1,
 }
 
 #: event type -> the version this code writes.

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from pydantic import ConfigDict, Field
 
 from services.common.envelope import Envelope, schema_urn
 from services.common.events import REGISTRY
@@ -27,10 +28,28 @@ class PublishedSchemaChanged(ValueError):
     """A model change would edit a schema already published: it needs a new version instead."""
 
 
-def envelope_schema() -> dict[str, Any]:
-    schema = Envelope.model_json_schema()
+#: The envelope's version: v2 lets a type's segments hold '_' (article.reprocess_requested); v1 did not.
+ENVELOPE_VERSION = 2
+
+
+class EnvelopeV1(Envelope):
+    """One event: CloudEvents attributes, newsfacts extensions, and the data."""
+
+    # Frozen: only here to keep envelope.v1.json as published. Nothing reads or writes with it.
+    model_config = ConfigDict(frozen=True, extra="forbid", title="Envelope")
+
+    type: str = Field(pattern=r"^[a-z]+(\.[a-z]+)+$")
+    dataschema: str = Field(
+        pattern=r"^urn:newsfacts:schema:(?P<type>[a-z.]+):(?P<version>\d+)$",
+        description="urn:newsfacts:schema:TYPE:VERSION",
+    )
+
+
+def envelope_schema(version: int = ENVELOPE_VERSION) -> dict[str, Any]:
+    """The envelope's JSON Schema; every event schema is the current one with its data filled in."""
+    schema = (EnvelopeV1 if version == 1 else Envelope).model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = _BASE + "envelope.v1.json"
+    schema["$id"] = _BASE + f"envelope.v{version}.json"
     return schema
 
 
@@ -52,7 +71,7 @@ def event_schema(event_type: str, version: int) -> dict[str, Any]:
 
 def all_schemas() -> dict[str, dict[str, Any]]:
     """File name -> schema, for every event type and version plus the envelope."""
-    out = {"envelope.v1.json": envelope_schema()}
+    out = {f"envelope.v{v}.json": envelope_schema(v) for v in range(1, ENVELOPE_VERSION + 1)}
     for event_type, version in sorted(REGISTRY):
         out[f"{event_type}.v{version}.json"] = event_schema(event_type, version)
     return out

@@ -1,0 +1,73 @@
+"""Running stage workers and the projector in-process on a real server, for the replay tests."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager, closing
+from typing import TypeVar
+
+import orjson
+import redis.asyncio as aioredis
+from faststream import FastStream
+
+from services.common.names import LOG_STREAMS
+from services.common.settings import Settings
+from services.common.stage import Stage
+from services.common.worker import worker_app
+from services.projector import queries
+from services.projector.app import projector_app
+from services.publish.sources import Item
+
+T = TypeVar("T")
+WITHIN_S = 60.0
+
+
+def item(origin: str, **article: str) -> Item:
+    """One article to publish."""
+    return Item(origin, dict(article), orjson.dumps(article))
+
+
+@asynccontextmanager
+async def pipeline(settings: Settings, stages: Iterable[Stage]) -> AsyncIterator[None]:
+    """A worker per stage and the projector run for the block's duration, then stop gracefully."""
+    apps: list[FastStream] = [worker_app(stage, settings, consumer="w") for stage in stages]
+    apps.append(projector_app(settings))
+    tasks = [asyncio.create_task(app.run()) for app in apps]
+    try:
+        yield
+    finally:
+        for app in apps:
+            app.exit()
+        await asyncio.gather(*tasks)
+
+
+def read(settings: Settings, query: Callable[[sqlite3.Connection], T]) -> T | None:
+    """``query`` on the live read models; None while the projector has not made them yet."""
+    if not settings.readmodel_path.exists():
+        return None
+    with closing(queries.connect_readonly(settings.readmodel_path)) as conn:
+        try:
+            return query(conn)
+        except sqlite3.OperationalError:
+            return None
+
+
+async def until(check: Callable[[], object], what: str, within: float = WITHIN_S) -> None:
+    """Poll ``check`` until it is truthy; fail naming ``what`` after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, f"timed out after {within}s waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+def ended(settings: Settings, correlation_ids: list[str]) -> bool:
+    """Every one of these submissions has an outcome in the read models."""
+    return read(settings, lambda conn: queries.outcomes(conn, correlation_ids)) == len(correlation_ids)
+
+
+async def lengths(client: aioredis.Redis, settings: Settings) -> dict[str, int]:
+    """Entries per log stream."""
+    return {short: int(await client.xlen(settings.names.stream(short))) for short in LOG_STREAMS}
