@@ -13,16 +13,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 import redis.asyncio as aioredis
-from faststream import FastStream
 
 from services.clean import stage as clean
 from services.common.deadletter import DeadLetter, list_dead, retry
@@ -34,11 +31,11 @@ from services.common.stage import Result, Stage, StageContext
 from services.common.worker import worker_app
 from services.ingest import stage as ingest
 from services.ingest.logic import ingest as accept
+from tests.support import eventually, running
 
 pytestmark = pytest.mark.redis
 
 REPO = Path(__file__).resolve().parents[2]
-WITHIN_S = 10.0
 
 
 class Poisoner:
@@ -71,27 +68,6 @@ def fragile_clean(poisoner: Poisoner) -> Stage:
 def fragile(settings: Settings) -> Settings:
     """Two deliveries before a dead letter, and entries idle 100 ms are reclaimed: failures end fast."""
     return settings.model_copy(update={"max_deliveries": 2, "claim_idle_ms": 100})
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: float = WITHIN_S) -> None:
-    """Poll ``check`` until it holds; fail naming ``what`` after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {within}s waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-@asynccontextmanager
-async def running(*apps: FastStream) -> AsyncIterator[None]:
-    """The apps run as tasks for the block's duration, then stop gracefully."""
-    tasks = [asyncio.create_task(app.run()) for app in apps]
-    try:
-        yield
-    finally:
-        for app in apps:
-            app.exit()
-        await asyncio.gather(*tasks)
 
 
 def ingested(slug: str, body: str = "The council met on Monday and approved the budget.") -> Envelope:

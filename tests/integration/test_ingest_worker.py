@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
 import pytest
 import redis.asyncio as aioredis
-from faststream import FastStream
 from redis.exceptions import ResponseError
 
 from services.common.envelope import Envelope, decode
@@ -24,31 +20,11 @@ from services.ingest.stage import STAGE
 from services.publish.publisher import publish
 from services.publish.sources import Item
 from tests.schema_check import assert_valid
+from tests.support import eventually, running
 
 pytestmark = pytest.mark.redis
 
 GROUP = "ingest"
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: float = 10.0) -> None:
-    """Poll ``check`` until it holds; fail naming ``what`` after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {within}s waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-@asynccontextmanager
-async def running(*apps: FastStream) -> AsyncIterator[None]:
-    """The apps run as tasks for the block's duration, then stop gracefully."""
-    tasks = [asyncio.create_task(app.run()) for app in apps]
-    try:
-        yield
-    finally:
-        for app in apps:
-            app.exit()
-        await asyncio.gather(*tasks)
 
 
 def article(**fields: Any) -> Item:

@@ -12,8 +12,7 @@ import sqlite3
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, closing
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 import orjson
 import pytest
 import redis.asyncio as aioredis
-from faststream import FastStream
 
 from services.common.envelope import Envelope, decode
 from services.common.names import EVENT_FIELD, LOG_STREAMS, STAGE_INPUT, STAGES
@@ -35,6 +33,7 @@ from services.publish.publisher import PublishReport, publish
 from services.publish.sources import Item, read_paths
 from services.stages import STAGES as STAGE_DEFS
 from tests.schema_check import assert_valid
+from tests.support import running
 
 pytestmark = pytest.mark.redis
 
@@ -77,18 +76,6 @@ class Run:
     def connect(self) -> closing[sqlite3.Connection]:
         """A read-only connection to the run's read models."""
         return closing(queries.connect_readonly(self.settings.readmodel_path))
-
-
-@asynccontextmanager
-async def running(*apps: FastStream) -> AsyncIterator[None]:
-    """The apps run as tasks for the block's duration, then stop gracefully."""
-    tasks = [asyncio.create_task(app.run()) for app in apps]
-    try:
-        yield
-    finally:
-        for app in apps:
-            app.exit()
-        await asyncio.gather(*tasks)
 
 
 def finished(settings: Settings, report: PublishReport, rejected: int) -> bool:

@@ -1,0 +1,31 @@
+"""Helpers the integration tests share: poll for a condition, run apps for a block."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from faststream import FastStream
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: float = 10.0) -> None:
+    """Poll ``check`` until it holds; fail naming ``what`` after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within}s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def running(*apps: FastStream) -> AsyncIterator[None]:
+    """The apps run as tasks for the block's duration, then stop gracefully."""
+    tasks = [asyncio.create_task(app.run()) for app in apps]
+    try:
+        yield
+    finally:
+        for app in apps:
+            app.exit()
+        await asyncio.gather(*tasks)
