@@ -25,7 +25,7 @@ from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
-    ArticleIndexedV1,
+    ArticleIndexedV2,
 )
 from services.common.events.intake import ArticleDuplicateV1, ArticleIngestedV1, ArticleRejectedV1
 from services.common.rejection import Rejection
@@ -132,7 +132,7 @@ def summarise(event: Envelope) -> str:
         names = ", ".join(e.name for e in data.entities[:8])
         more = f" (+{len(data.entities) - 8})" if len(data.entities) > 8 else ""
         return f"entities: {names or 'none'}{more}; tone {data.tone.score:+.2f}"
-    if isinstance(data, ArticleIndexedV1):
+    if isinstance(data, ArticleIndexedV2):
         return "key phrases: " + "; ".join(data.document.key_phrases[:5])
     if isinstance(data, ArticleDuplicateV1):
         return f"exact copy of content {data.content_hash[:12]}"

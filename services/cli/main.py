@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from services.cli import amend, bench, dlq, docs, evaluate, lineage, pipeline, reading, replay
+from services.cli import amend, bench, dlq, docs, evaluate, lineage, pipeline, reading, replay, story
 from services.cli.output import fail
 from services.common import connection
 from services.common.server import ServerUnavailable
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     pipeline.register(sub)
     reading.register(sub)
+    story.register(sub)
     lineage.register(sub)
     amend.register(sub)
     dlq.register(sub)

@@ -11,9 +11,16 @@ from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
-    ArticleIndexedV1,
+    ArticleIndexedV2,
 )
-from services.projector.views import ArticleView, EntityPage, SearchHit, TopicArticle, TopicCount
+from services.projector.views import (
+    ArticleView,
+    EntityPage,
+    SearchHit,
+    StoryCluster,
+    TopicArticle,
+    TopicCount,
+)
 from services.stages import InlineRun
 
 
@@ -43,9 +50,23 @@ def article(view: ArticleView) -> str:
         out.append("  key phrases: " + "; ".join(view.key_phrases))
     if view.duplicates:
         out.append(f"  exact duplicates received: {view.duplicates}")
+    if view.story:
+        out.append(f"  same story as: {', '.join(view.story)}  (newsfacts story {view.article_id})")
     out += [f"  rejected at {r.stage}: {r.reason}: {r.message}" for r in view.rejections]
     out += [f"  lineage: {s.stage} {s.stageversion} event {s.event_id}" for s in view.lineage]
     return "\n".join(out)
+
+
+def story(cluster: StoryCluster) -> str:
+    others = len(cluster.members) - 1
+    if not others:
+        return f"no other article tells the story of {cluster.article_id}"
+    head = f"story of {cluster.article_id}: {others} other article(s), similarity to it estimated (MinHash)"
+    rows = [
+        [f"{m.similarity:.2f}", m.published_at or "-", m.source or "-", m.title or "", m.article_id]
+        for m in cluster.members
+    ]
+    return head + "\n" + table(rows, ["similar", "published", "source", "title", "id"])
 
 
 def _amounts(money: Any, percentages: Any, dates: Any) -> list[str]:
@@ -104,7 +125,7 @@ def analysis(origin: str, run: InlineRun) -> str:
             dumped = data.model_dump(mode="json")
             out += _amounts(dumped["money"], dumped["percentages"], dumped["dates"])
             out.append(f"   tone: {data.tone.score:+.2f}")
-        elif isinstance(data, ArticleIndexedV1):
+        elif isinstance(data, ArticleIndexedV2):
             out.append(
                 f"   lede: {data.document.lede}\n   key phrases: {'; '.join(data.document.key_phrases)}"
             )

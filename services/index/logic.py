@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from services.common.events.facts import ArticleEnrichedV1, Entity, SearchDocument
+from services.common.events.facts import ArticleEnrichedV1, Entity, SearchDocumentV2
 from services.index.keyphrases import key_phrases
 from services.index.sentences import lede
+from services.index.signature import signature
 
 #: Languages the stopword list is for; 'und' (undetermined) is treated as English.
 RAKE_LANGUAGES = frozenset({"en", "und"})
@@ -14,8 +15,9 @@ MAX_KEY_PHRASES = 8
 LEDE_LIMIT = 300
 
 
-def build_document(enriched: ArticleEnrichedV1) -> SearchDocument:
-    """The search document of an article: lede, key phrases, topics and entities, best first."""
+def build_document(enriched: ArticleEnrichedV1) -> SearchDocumentV2:
+    """The search document of an article: lede, key phrases, topics and entities, best first, and the
+    MinHash signature of its text."""
     article = enriched.article
     entities = _by_mentions(enriched.entities)
     names = _distinct(e.name for e in entities)
@@ -25,7 +27,7 @@ def build_document(enriched: ArticleEnrichedV1) -> SearchDocument:
     else:
         phrases = names[:MAX_KEY_PHRASES]  # no stopword list for this language: entities are the best cue
     topics = sorted(enriched.topics, key=lambda t: -t.score)  # stable: ties keep the classifier's order
-    return SearchDocument(
+    return SearchDocumentV2(
         article_id=article.article_id,
         title=article.title,
         lede=lede(article.text, LEDE_LIMIT),
@@ -38,6 +40,7 @@ def build_document(enriched: ArticleEnrichedV1) -> SearchDocument:
         published_at=article.published_at,
         language=article.language,
         word_count=article.word_count,
+        minhash=signature(article.text),
     )
 
 

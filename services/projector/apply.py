@@ -22,7 +22,7 @@ from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
-    ArticleIndexedV1,
+    ArticleIndexedV2,
 )
 from services.common.events.intake import (
     ArticleDuplicateV1,
@@ -33,6 +33,7 @@ from services.common.events.intake import (
 )
 from services.common.rejection import Rejection
 from services.projector import statements as sql
+from services.projector import stories
 from services.projector.entries import LogEntry, Undecodable
 from services.projector.work import Row, Work, Write
 
@@ -157,15 +158,23 @@ def apply_enriched(work: Work, entry: LogEntry) -> None:
 
 
 def apply_indexed(work: Work, entry: LogEntry) -> None:
-    """The article's search document, replacing its full-text row."""
-    d = _data(entry, ArticleIndexedV1).document
+    """The article's search document, replacing its full-text row, and its story signature and bands."""
+    d = _data(entry, ArticleIndexedV2).document
     doc: Row = (d.article_id, d.title, d.lede, _json(d.key_phrases), _json(d.topics), _json(d.entities))
     doc += (d.source, d.url, d.published_at, d.language, d.word_count)
     fts = (d.title, d.lede, d.text, "; ".join(d.key_phrases), "; ".join(d.entities), "; ".join(d.topics))
+    clear = [(d.article_id,)]
+    band_rows: list[Row] = list(stories.bands(d.article_id, d.minhash))
+    signature: list[Row] = [(d.article_id, _json(d.minhash))] if band_rows else []
     writes: list[Write] = [
-        (sql.SEARCH_CLEAR, [(d.article_id,)]),
+        (sql.SEARCH_CLEAR, clear),
         (sql.DOC, [doc]),
         (sql.SEARCH, [(*fts, d.article_id)]),
+        (sql.STORY_LINKS_CLEAR, clear),  # links are made again at flush, from the stored bands
+        (sql.STORY_BANDS_CLEAR, clear),
+        (sql.STORY_SIGNATURE_CLEAR, clear),
+        (sql.STORY_SIGNATURE, signature),
+        (sql.STORY_BAND, band_rows),
     ]
     work.ensure_article(d.article_id)
     work.stage_fact(entry, d.article_id, "index", writes)

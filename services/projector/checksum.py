@@ -42,6 +42,9 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("amendments", "SELECT * FROM amendments ORDER BY event_id"),
     ("skipped", "SELECT * FROM skipped ORDER BY stream, entry_id"),
     ("counters", "SELECT * FROM counters ORDER BY name"),
+    ("story_signatures", "SELECT * FROM story_signatures ORDER BY article_id"),
+    ("story_bands", "SELECT * FROM story_bands ORDER BY band, hash, article_id"),
+    ("story_links", "SELECT * FROM story_links ORDER BY a, b"),
 )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from services.projector import fts
+from services.projector import fts, stories
 from services.projector.views import (
     ArticleView,
     EntityArticle,
@@ -18,6 +18,8 @@ from services.projector.views import (
     LineageStep,
     RejectionView,
     SearchHit,
+    StoryCluster,
+    StoryMember,
     TopicArticle,
     TopicCount,
     TopicScore,
@@ -105,7 +107,25 @@ def article(conn: sqlite3.Connection, article_id: str) -> ArticleView | None:
         duplicates=duplicates,
         rejections=tuple(RejectionView(*r) for r in rejections),
         lineage=tuple(LineageStep(*s) for s in lineage),
+        story=tuple(a for a in stories.component(conn, article_id) if a != article_id),
     )
+
+
+def story(conn: sqlite3.Connection, article_id: str) -> StoryCluster | None:
+    """The article's story cluster (itself and every near-duplicate linked to it), or None if unknown."""
+    if conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (article_id,)).fetchone() is None:
+        return None
+    mine = stories.signature(conn, article_id)
+    members = []
+    for member in stories.component(conn, article_id):
+        title, source, published_at = conn.execute(
+            "SELECT COALESCE(clean_title, title), source, published_at FROM articles WHERE article_id = ?",
+            (member,),
+        ).fetchone() or (None, None, None)
+        similarity = 1.0 if member == article_id else stories.estimate(mine, stories.signature(conn, member))
+        members.append(StoryMember(member, title, source, published_at, similarity))
+    members.sort(key=lambda m: (m.published_at is None, m.published_at or "", m.article_id))
+    return StoryCluster(article_id, tuple(members))
 
 
 _ARTICLE_FIELDS = (

@@ -1,7 +1,8 @@
 """Retractions in the read models: which articles are tombstoned, and removing one everywhere.
 
 A retracted article leaves every model a reader sees (article row, topics, entities,
-aliases, search document, lineage) and its 'indexed' outcomes read 'retracted'; the
+aliases, search document, lineage, story signature, bands and links, so it leaves its
+story cluster) and its 'indexed' outcomes read 'retracted'; the
 audit tables keyed by event id (submissions, duplicates, rejections, requests,
 history) stay, as the log does. Its lineage moves to ``retracted_lineage``, read by
 the stage-version rule only, so its later facts are counted exactly as if they had
@@ -29,6 +30,9 @@ PURGE = (
     "DELETE FROM entity_aliases WHERE article_id = ?",
     "DELETE FROM article_topics WHERE article_id = ?",
     "DELETE FROM articles WHERE article_id = ?",
+    "DELETE FROM story_links WHERE a = ?1 OR b = ?1",
+    "DELETE FROM story_bands WHERE article_id = ?",
+    "DELETE FROM story_signatures WHERE article_id = ?",
 )
 HIDE_OUTCOMES = "UPDATE outcomes SET outcome = 'retracted' WHERE article_id = ? AND outcome = 'indexed'"
 DROP_ORPHAN = (

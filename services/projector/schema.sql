@@ -211,3 +211,28 @@ CREATE TABLE IF NOT EXISTS amendments (
     correlationid TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS amendments_article ON amendments (article_id);
+
+-- article.indexed v2: story clusters (near-duplicates, stories.py). The MinHash signature per article,
+-- its LSH bands (16 bands of 4 values), and links between articles whose estimated Jaccard similarity
+-- is at least stories.THRESHOLD (a < b). A link depends only on the pair's signatures, so the order
+-- of arrival does not matter; a cluster is a connected component, computed when asked.
+CREATE TABLE IF NOT EXISTS story_signatures (
+    article_id TEXT PRIMARY KEY,
+    minhash_json TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS story_bands (
+    band INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (band, hash, article_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_bands_article ON story_bands (article_id);
+
+CREATE TABLE IF NOT EXISTS story_links (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    jaccard REAL NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_links_b ON story_links (b);

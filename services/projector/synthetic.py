@@ -15,7 +15,7 @@ from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
-    ArticleIndexedV1,
+    ArticleIndexedV2,
     CleanArticle,
     DateMention,
     Entity,
@@ -150,7 +150,7 @@ def _chain(spec: ArticleSpec, root: Envelope, version: str, content_hash: str) -
         tone=Tone(score=0.2, positive=0.2, negative=0.05, neutral=0.75, method="synthetic"),
     )
     enriched = event("article.enriched", enriched_data, classified, f"enrich/{version}")
-    indexed_data = ArticleIndexedV1(document=build_document(enriched_data))
+    indexed_data = ArticleIndexedV2(document=build_document(enriched_data))
     indexed = event("article.indexed", indexed_data, enriched, f"index/{version}")
     return [
         (STAGE_OUTPUT["ingest"], ingested),

@@ -98,6 +98,26 @@ class ArticleView(View):
     duplicates: int
     rejections: tuple[RejectionView, ...]
     lineage: tuple[LineageStep, ...]
+    story: tuple[str, ...] = ()  # ids of the other articles in its story cluster
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember(View):
+    """An article in a story cluster, with its estimated similarity to the article asked about."""
+
+    article_id: str
+    title: str | None
+    source: str | None
+    published_at: str | None
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCluster(View):
+    """The articles that tell one story (near-duplicate texts), oldest first; the asked one included."""
+
+    article_id: str
+    members: tuple[StoryMember, ...]
 
 
 @dataclass(frozen=True, slots=True)

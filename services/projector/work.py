@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from services.projector import retraction
+from services.projector import retraction, stories
 from services.projector.entries import LogEntry
 
 #: One row of statement parameters.
@@ -128,6 +128,7 @@ class Work:
         for statement, batch in by_sql.items():
             if batch:
                 conn.executemany(statement, batch)
+        stories.link(conn, {f.article_id for f in live if f.stage == "index"})  # every band is stored now
         conn.executemany(LINEAGE.format(table="lineage"), (_lineage_row(f) for f in live))
         hidden = (_lineage_row(f) for f in winners if f.article_id in gone)
         conn.executemany(LINEAGE.format(table="retracted_lineage"), hidden)

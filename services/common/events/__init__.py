@@ -18,6 +18,7 @@ from services.common.events.facts import (
     ArticleCleanedV1,
     ArticleEnrichedV1,
     ArticleIndexedV1,
+    ArticleIndexedV2,
 )
 from services.common.events.intake import (
     ArticleDuplicateV1,
@@ -37,6 +38,7 @@ REGISTRY: dict[tuple[str, int], type[BaseModel]] = {
     ("article.classified", 2): ArticleClassifiedV2,
     ("article.enriched", 1): ArticleEnrichedV1,
     ("article.indexed", 1): ArticleIndexedV1,
+    ("article.indexed", 2): ArticleIndexedV2,
     ("article.reprocess_requested", 1): ArticleReprocessRequestedV1,
     ("article.retracted", 1): ArticleRetractedV1,
     ("article.corrected", 1): ArticleCorrectedV1,

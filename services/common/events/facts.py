@@ -134,3 +134,30 @@ class SearchDocument(_Data):
 
 class ArticleIndexedV1(_Data):
     document: SearchDocument
+
+
+class SearchDocumentV2(_Data):
+    """The search document with the MinHash signature of its text, which links rewrites into stories."""
+
+    article_id: str
+    title: str
+    lede: str = Field(description="The opening of the article, one or two sentences.")
+    text: str
+    key_phrases: list[str]
+    topics: list[str] = Field(description="Topic labels, best first.")
+    entities: list[str] = Field(description="Canonical entity names.")
+    source: str | None
+    url: str | None
+    published_at: str | None
+    language: str
+    word_count: int = Field(ge=0)
+    minhash: list[int] = Field(
+        description="MinHash of the text's word 5-shingles (64 values, datasketch affine32, seed 1);"
+        " empty for texts under 8 words and for events upcast from v1: never clustered."
+    )
+
+
+class ArticleIndexedV2(_Data):
+    """An article's search document with its text signature; v1 events are read with an empty one."""
+
+    document: SearchDocumentV2

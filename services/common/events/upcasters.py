@@ -60,7 +60,13 @@ def classified_v1_to_v2(data: Data) -> Data:
     return {**data, "topics": [{**topic, "evidence": []} for topic in data["topics"]]}
 
 
+def indexed_v1_to_v2(data: Data) -> Data:
+    """article.indexed v1 -> v2: the document gains ``minhash``; v1 computed none, so it is empty."""
+    return {**data, "document": {**data["document"], "minhash": []}}
+
+
 #: (event type, from version) -> the function that makes that data version from + 1. Pure, no I/O.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("article.classified", 1): classified_v1_to_v2,
+    ("article.indexed", 1): indexed_v1_to_v2,
 }
