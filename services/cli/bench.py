@@ -8,10 +8,6 @@ from typing import Any
 
 import orjson
 
-from services.bench.fleet import WorkerDied
-from services.bench.report import render
-from services.bench.run import BenchOptions, run_bench
-from services.bench.watcher import Timeout
 from services.cli.output import fail
 from services.cli.supervisor import parse_scale
 from services.common.names import STAGES
@@ -19,6 +15,12 @@ from services.common.settings import Settings
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here so that every other command (workers above all) does not load the benchmark.
+    from services.bench.fleet import WorkerDied
+    from services.bench.report import render
+    from services.bench.run import BenchOptions, run_bench
+    from services.bench.watcher import Timeout
+
     try:
         options = BenchOptions(
             articles=args.articles,

@@ -25,7 +25,6 @@ from services.common.names import EVENT_FIELD, LOG_STREAMS, STAGE_OUTPUT
 from services.common.settings import Settings
 from services.common.stage import Stage
 from services.common.worker import Sink, build_broker
-from services.stages import STAGES
 
 #: Never connected to: the brokers are only inspected.
 DOC_URL = "redis://localhost:6379"
@@ -48,13 +47,20 @@ class _Unused:
 _NO_SINK = cast(Sink, _Unused())
 
 
+def _stages() -> dict[str, Stage]:
+    """The stages, imported when a document is made (not on every ``newsfacts`` start)."""
+    from services.stages import STAGES
+
+    return STAGES
+
+
 def _description(settings: Settings) -> str:
     names = settings.names
     streams = ", ".join(f"`{names.stream(s)}`" for s in LOG_STREAMS)
     return (
         "News articles in, an append-only log of facts out. Each stage reads one Redis stream "
         "through its consumer group and appends to the next: "
-        + " → ".join(STAGES)
+        + " → ".join(_stages())
         + f".\n\nWire format: every entry has one field, `{EVENT_FIELD}`, holding a CloudEvents 1.0 "
         "envelope as JSON (`Envelope` below); its `dataschema` (`urn:newsfacts:schema:TYPE:VERSION`) "
         "names the JSON Schema of `data`, committed in `schemas/`. Submissions reach "
@@ -90,7 +96,8 @@ def _stage_broker(stage: Stage, settings: Settings) -> RedisBroker:
 
 def _in_pipeline_order(section: dict[str, Any]) -> dict[str, Any]:
     """FastStream keeps endpoints in a WeakSet, whose order follows memory addresses: fix it."""
-    titles = [f"{stage}{suffix}" for stage in STAGES for suffix in ("", "-reclaim", "-output", "-rejected")]
+    suffixes = ("", "-reclaim", "-output", "-rejected")
+    titles = [f"{stage}{suffix}" for stage in _stages() for suffix in suffixes]
     rank = {title: n for n, title in enumerate(titles)}
 
     def key(item: tuple[str, Any]) -> tuple[int, str]:
@@ -103,7 +110,7 @@ def _annotate(doc: dict[str, Any], settings: Settings) -> None:
     """Add what FastStream cannot infer: descriptions, the payload of inputs, where correlation lives."""
     for server in doc["servers"].values():
         server["description"] = SERVER
-    for stage in STAGES.values():
+    for stage in _stages().values():
         stream, accepts = settings.names.input_stream(stage.name), ", ".join(sorted(stage.accepts))
         texts = {
             stage.name: f"{stage.name} reads new entries of {stream} in batches. It handles {accepts} "
@@ -134,7 +141,7 @@ def asyncapi_document(settings: Settings) -> dict[str, Any]:
     except PackageNotFoundError:  # running from a source tree that is not installed
         app_version = "0+unknown"
     spec = AsyncAPI(
-        *(_stage_broker(stage, settings) for stage in STAGES.values()),
+        *(_stage_broker(stage, settings) for stage in _stages().values()),
         title="newsfacts",
         version=app_version,
         description=_description(settings),

@@ -6,10 +6,11 @@ import argparse
 from typing import Any
 
 from services.common.settings import Settings
-from services.evaluation.command import main as evaluation_main
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from services.evaluation.command import main as evaluation_main
+
     argv = [a for path in args.gold or [] for a in ("--gold", path)]
     argv += ["--json"] * args.json + ["--details"] * args.details
     return evaluation_main(argv)

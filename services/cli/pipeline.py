@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import signal
 import sys
 import time
@@ -30,9 +31,10 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(run_projector(settings))
     else:
         from services.common.worker import run_stage
-        from services.stages import STAGES
 
-        asyncio.run(run_stage(STAGES[args.role], settings))
+        # Only this stage's module: a worker does not load the other stages' libraries and data.
+        stage = importlib.import_module(f"services.{args.role}.stage").STAGE
+        asyncio.run(run_stage(stage, settings))
     return 0
 
 

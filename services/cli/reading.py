@@ -14,7 +14,6 @@ from services.cli.output import emit_json, fail
 from services.common.settings import Settings
 from services.projector import queries
 from services.publish.sources import SourceError, read_paths
-from services.stages import run_inline
 
 
 class NoReadModels(RuntimeError):
@@ -78,6 +77,8 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    from services.stages import run_inline  # the stages' libraries load only when needed
+
     try:
         items = list(read_paths([args.file]))
     except (SourceError, OSError) as exc:

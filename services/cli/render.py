@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.cli.output import table
 from services.common.envelope import read_data
@@ -21,7 +21,9 @@ from services.projector.views import (
     TopicArticle,
     TopicCount,
 )
-from services.stages import InlineRun
+
+if TYPE_CHECKING:
+    from services.stages import InlineRun
 
 
 def hits(results: list[SearchHit]) -> str:

@@ -25,13 +25,15 @@ async def _rebuild(settings: Settings, target: Path, until: str, batch: int, swi
     started = time.perf_counter()
     try:
         progress = Progress(await total_entries(client, settings.names))
-        with ReadModelStore.open(target) as store:
+        with ReadModelStore.open(target, bulk=True) as store:
             events = await replay_into(
                 client, settings.names, store, until=until, batch=batch, progress=progress
             )
             if switch:
                 # Catch up with what arrived during the rebuild, then point readers (and the projector) here.
                 events += await replay_into(client, settings.names, store, batch=batch, progress=progress)
+            store.settle()
+            if switch:
                 previous = generations.switch(settings, target)
                 if previous is not None and previous != target:
                     generations.drop(previous)

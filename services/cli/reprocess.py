@@ -27,7 +27,6 @@ from services.replay import diff
 from services.replay.log import parse_until
 from services.replay.reprocess import ReprocessReport, reprocess
 from services.replay.selection import Selection, parse_where, select_inputs
-from services.replay.shadow import ShadowStore, run_shadow
 
 
 class BadRequest(ValueError):
@@ -114,6 +113,8 @@ def _requested(stage: Stage, report: ReprocessReport) -> str:
 
 
 def _shadow(args: argparse.Namespace, settings: Settings, chain: list[Stage], selection: Selection) -> int:
+    from services.replay.shadow import ShadowStore, run_shadow  # loads every stage's libraries
+
     live = settings.readmodel_path
     if not live.exists():
         return fail(f"no read models at {live} to compare with: run the projector first", 1)

@@ -31,3 +31,5 @@ def configure_logging(settings: Settings, *, stage: str) -> None:
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(stage=stage)
     logging.basicConfig(level=max(level, logging.WARNING), stream=sys.stderr, force=True)
+    # FastStream logs every task callback at INFO through its own handler; its warnings are what matter.
+    logging.getLogger("faststream").setLevel(max(level, logging.WARNING))

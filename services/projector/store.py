@@ -7,8 +7,11 @@ whole batch or none of it, and a restart resumes from ``positions()``.
 
 from __future__ import annotations
 
+import gc
+import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from types import TracebackType
@@ -37,18 +40,42 @@ class ReadModelStore:
         self._conn = conn
 
     @classmethod
-    def open(cls, path: Path) -> ReadModelStore:
-        """Open (creating if needed) the store at ``path``, in WAL mode."""
+    def open(cls, path: Path, *, bulk: bool = False) -> ReadModelStore:
+        """Open (creating if needed) the store at ``path``, in WAL mode.
+
+        ``bulk`` is for a rebuild into a fresh file that nobody reads until it is complete:
+        no WAL and no syncs while it is written (a crash leaves a file that is thrown away);
+        ``settle()`` makes it an ordinary store before it is switched in.
+        """
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; WAL keeps it consistent
+            if bulk:
+                conn.execute("PRAGMA journal_mode = MEMORY")  # rollback still works; nothing else reads it
+                conn.execute("PRAGMA synchronous = OFF")
+            else:
+                cls._durable(conn)
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: FTS5 segment merges stay in memory
             conn.executescript(schema_sql())
         except BaseException:
             conn.close()
             raise
         return cls(conn)
+
+    @staticmethod
+    def _durable(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; WAL keeps it consistent
+
+    def settle(self) -> None:
+        """End a bulk write: everything on disk, and WAL mode as ``open`` gives, before readers see it."""
+        self._durable(self._conn)
+        path = self._conn.execute("PRAGMA database_list").fetchone()[2]
+        if path:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -74,6 +101,10 @@ class ReadModelStore:
         recorded as skipped); entries at or before it are ignored.
         """
         conn = self._conn
+        with _collector_paused():
+            return self._apply(conn, entries)
+
+    def _apply(self, conn: sqlite3.Connection, entries: Sequence[LogEntry | Undecodable]) -> int:
         conn.execute("BEGIN IMMEDIATE")
         try:
             positions = self._positions()
@@ -106,3 +137,16 @@ class ReadModelStore:
 
     def _positions(self) -> dict[str, EntryKey]:
         return {s: (ms, seq) for s, ms, seq in self._conn.execute("SELECT stream, ms, seq FROM positions")}
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a batch: its rows are acyclic and freed by reference
+    counting, so the collector would only rescan them (about a tenth of a rebuild's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
