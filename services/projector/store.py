@@ -101,7 +101,7 @@ class ReadModelStore:
         recorded as skipped); entries at or before it are ignored.
         """
         conn = self._conn
-        with _collector_paused():
+        with collector_paused():
             return self._apply(conn, entries)
 
     def _apply(self, conn: sqlite3.Connection, entries: Sequence[LogEntry | Undecodable]) -> int:
@@ -140,7 +140,7 @@ class ReadModelStore:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection during a batch: its rows are acyclic and freed by reference
     counting, so the collector would only rescan them (about a tenth of a rebuild's time)."""
     enabled = gc.isenabled()

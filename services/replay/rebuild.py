@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 from dataclasses import dataclass, field
@@ -11,7 +10,7 @@ from typing import TextIO
 from redis.asyncio import Redis
 
 from services.common.names import Names
-from services.projector.store import ReadModelStore
+from services.projector.store import ReadModelStore, collector_paused
 from services.replay.log import read_log
 
 
@@ -61,21 +60,11 @@ async def replay_into(
     client: Redis, names: Names, store: ReadModelStore, *, until: str = "+", batch: int = 5000,
     progress: Progress | None = None,
 ) -> int:  # fmt: skip
-    """Apply every log entry past the store's positions (up to ``until``); return how many were applied.
-
-    Batches are applied one at a time, in order, on a worker thread, so that reading and decoding
-    the next batch overlaps with SQLite writing this one (SQLite runs without holding the GIL).
-    """
+    """Apply every log entry past the store's positions (up to ``until``); return how many were applied."""
     applied = 0
-    pending: asyncio.Future[int] | None = None
-    try:
+    with collector_paused():  # decoded batches are acyclic: reference counting frees them
         async for entries in read_log(client, names, after=store.positions(), until=until, batch=batch):
-            if pending is not None:
-                applied += await pending
-            pending = asyncio.ensure_future(asyncio.to_thread(store.apply_batch, entries))
+            applied += store.apply_batch(entries)
             if progress is not None:
                 progress.advance(len(entries))
-    finally:
-        if pending is not None:  # never leave the store to its caller with a batch still being written
-            applied += await pending
     return applied
