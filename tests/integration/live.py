@@ -20,6 +20,7 @@ from services.common.worker import worker_app
 from services.projector import queries
 from services.projector.app import projector_app
 from services.publish.sources import Item
+from tests.support import running
 
 T = TypeVar("T")
 WITHIN_S = 60.0
@@ -34,14 +35,8 @@ def item(origin: str, **article: str) -> Item:
 async def pipeline(settings: Settings, stages: Iterable[Stage]) -> AsyncIterator[None]:
     """A worker per stage and the projector run for the block's duration, then stop gracefully."""
     apps: list[FastStream] = [worker_app(stage, settings, consumer="w") for stage in stages]
-    apps.append(projector_app(settings))
-    tasks = [asyncio.create_task(app.run()) for app in apps]
-    try:
+    async with running(*apps, projector_app(settings)):
         yield
-    finally:
-        for app in apps:
-            app.exit()
-        await asyncio.gather(*tasks)
 
 
 def read(settings: Settings, query: Callable[[sqlite3.Connection], T]) -> T | None:

@@ -31,19 +31,11 @@ from services.common.worker import run_stage, worker_app
 from services.ingest.stage import STAGE as INGEST
 from services.publish.publisher import publish
 from services.publish.sources import Item
+from tests.support import eventually
 
 pytestmark = pytest.mark.redis
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: float = 10.0) -> None:
-    """Poll ``check`` until it holds; fail naming ``what`` after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {within}s waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 @asynccontextmanager
