@@ -21,6 +21,7 @@ from services.replay.rebuild import Progress, RebuildReport, replay_into
 
 
 async def _rebuild(settings: Settings, target: Path, until: str, batch: int, switch: bool) -> RebuildReport:
+    """Build ``target`` from the log; switch readers to it when ``switch``. A failed build leaves no file."""
     client = connection.client(connection.redis_url(settings))
     started = time.perf_counter()
     try:
@@ -33,14 +34,26 @@ async def _rebuild(settings: Settings, target: Path, until: str, batch: int, swi
                 # Catch up with what arrived during the rebuild, then point readers (and the projector) here.
                 events += await replay_into(client, settings.names, store, batch=batch, progress=progress)
             store.settle()
-            if switch:
-                previous = generations.switch(settings, target)
-                if previous is not None and previous != target:
-                    generations.drop(previous)
-            progress.finish()
-            return RebuildReport(events, time.perf_counter() - started, store.checksum())
+            report = RebuildReport(events, time.perf_counter() - started, store.checksum())
+    except BaseException:
+        generations.drop(target)  # a half-built store must never be taken for a generation
+        raise
     finally:
         await client.aclose()
+    progress.finish()
+    if switch:
+        previous = generations.switch(settings, target)
+        if previous is not None and previous != target:
+            generations.drop(previous)
+    return report
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
@@ -97,7 +110,7 @@ def register(sub: Any) -> None:
         "--until", metavar="POS|TIME", help="only the log up to an entry id or ISO time (no switch)"
     )
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of a new live generation")
-    p.add_argument("--batch", type=int, default=5000, help="entries per read and per transaction")
+    p.add_argument("--batch", type=positive_int, default=5000, help="entries per read and per transaction")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_rebuild)
     p = verbs.add_parser("checksum", help="the digest of the read models, to compare a store with a rebuild")

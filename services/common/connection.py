@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
 
@@ -18,8 +18,13 @@ def redis_url(settings: Settings) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL with any password replaced, safe to log or print."""
+    """The URL with any password replaced (in the userinfo or the query), safe to log or print."""
     parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(k.lower() == "password" for k, _ in query):
+        hidden = [(k, "***" if k.lower() == "password" else v) for k, v in query]
+        parts = parts._replace(query=urlencode(hidden, safe="*"))
+        url = urlunsplit(parts)
     if parts.password is None:
         return url
     user = parts.username or ""

@@ -138,7 +138,7 @@ async def retry(client: Redis, names: Names, key: str | None) -> int:
         letters = [d for d in letters if d.stage == target.stage and _same_group(d, target)]
     script = client.register_script(_RETRY)
     moved = 0
-    for (stage, subject), group in _by_subject(letters).items():
+    for stage, subject, group in _by_subject(letters):
         keys = [names.input_stream(stage), names.dlq(stage), names.parked(stage)]
         args: list[Any] = [subject]
         for d in group:
@@ -151,12 +151,12 @@ def _same_group(d: DeadLetter, target: DeadLetter) -> bool:
     return d.id == target.id if not target.subject else d.subject == target.subject
 
 
-def _by_subject(letters: list[DeadLetter]) -> dict[tuple[str, str], list[DeadLetter]]:
+def _by_subject(letters: list[DeadLetter]) -> list[tuple[str, str, list[DeadLetter]]]:
+    """(stage, subject, letters oldest first) per article; letters without a subject each stand alone."""
     groups: dict[tuple[str, str], list[DeadLetter]] = {}
     for d in letters:
-        # Letters without a subject are independent of each other: each is its own group.
         groups.setdefault((d.stage, d.subject or f"\0{d.id}"), []).append(d)
-    return {(stage, "" if s.startswith("\0") else s): g for (stage, s), g in groups.items()}
+    return [(stage, "" if key.startswith("\0") else key, group) for (stage, key), group in groups.items()]
 
 
 def _letter(stage: str, entry_id: bytes, fields: dict[bytes, bytes]) -> DeadLetter:

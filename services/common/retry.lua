@@ -3,11 +3,15 @@
 --
 -- KEYS[1] input stream   KEYS[2] dead-letter stream   KEYS[3] parked hash
 -- ARGV[1] subject ('' if none), then pairs (dead-letter id, event payload), oldest first.
+-- Only letters this call removes are re-driven, so two retries racing re-drive each letter once.
+local moved = 0
 for i = 2, #ARGV, 2 do
-  redis.call('XADD', KEYS[1], '*', 'event', ARGV[i + 1])
-  redis.call('XDEL', KEYS[2], ARGV[i])
+  if redis.call('XDEL', KEYS[2], ARGV[i]) == 1 then
+    redis.call('XADD', KEYS[1], '*', 'event', ARGV[i + 1])
+    moved = moved + 1
+  end
 end
 if ARGV[1] ~= '' then
   redis.call('HDEL', KEYS[3], ARGV[1])
 end
-return (#ARGV - 1) / 2
+return moved

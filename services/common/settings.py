@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     embedded_password: SecretStr | None = Field(
         default=None, description="Require this password on the embedded server (it binds loopback only)."
     )
+
+    @field_validator("embedded_password")
+    @classmethod
+    def _one_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (
+            not value.get_secret_value() or any(c.isspace() for c in value.get_secret_value())
+        ):
+            raise ValueError("NEWSFACTS_EMBEDDED_PASSWORD must be non-empty with no spaces or line breaks")
+        return value
+
     batch_size: int = Field(default=100, ge=1, le=10_000, description="Max entries a worker reads at once.")
     block_ms: int = Field(default=100, ge=1, le=60_000, description="Max wait for new entries (ms).")
     claim_idle_ms: int = Field(

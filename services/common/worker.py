@@ -9,6 +9,7 @@ consumers that died.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from collections import Counter
@@ -181,13 +182,13 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
 
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
-        await ensure_topology(client, names)
-        stage.warm_up()
-        log.info("worker starting", redis=connection.redact(url), stream=names.input_stream(stage.name))
         try:
+            await ensure_topology(client, names)
+            stage.warm_up()
+            log.info("worker starting", redis=connection.redact(url), stream=names.input_stream(stage.name))
             yield
-        finally:
             await _leave_group(client, stream, group, consumer)
+        finally:
             await client.aclose()
             log.info("worker stopped")
 
@@ -227,6 +228,7 @@ async def run_stage(stage: Stage, settings: Settings) -> None:
     """
     consumer = consumer_name(stage.name)
     log = structlog.get_logger().bind(stage=stage.name, consumer=consumer)
+    pause = 0.5
     while True:
         await worker_app(stage, settings, consumer=consumer).run()
         if not await _group_missing(settings, stage):
@@ -234,6 +236,8 @@ async def run_stage(stage: Stage, settings: Settings) -> None:
         log.warning(
             "consumer group vanished; recreating it and restarting", group=settings.names.group(stage.name)
         )
+        await asyncio.sleep(pause)  # a group that keeps vanishing must not make a hot loop
+        pause = min(pause * 2, 30.0)
 
 
 async def _group_missing(settings: Settings, stage: Stage) -> bool:

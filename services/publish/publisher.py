@@ -99,6 +99,8 @@ async def publish(
             report.sent += len(pending)
             pending = []
     if pending:
+        if max_backlog is not None:
+            report.waited_s += await wait_for_room(client, names, max_backlog)
         await _send(client, stream, pending)
         report.sent += len(pending)
     return report

@@ -33,8 +33,11 @@ class SourceError(ValueError):
 def check_paths(paths: list[str]) -> None:
     """Fail early, before anything is sent, on a path that does not exist."""
     for path in paths:
-        if path != "-" and not Path(path).exists():
+        p = Path(path)
+        if path != "-" and not p.exists():
             raise SourceError(f"{path}: no such file or folder")
+        if p.is_dir() and not any(f.is_file() and f.suffix.lower() in SUFFIXES for f in p.rglob("*")):
+            raise SourceError(f"{path}: no {', '.join(SUFFIXES)} files in this folder")
 
 
 def read_paths(paths: list[str]) -> Iterator[Item]:
