@@ -56,5 +56,23 @@ def enrich(article: CleanArticle) -> Enrichment:
             for d in find_dates(article.title, article.published_at)
             if not any(d.text.casefold() in known or known in d.text.casefold() for known in said)
         ],
-        tone=find_tone(article.text),
+        tone=find_tone(article.text) if _english(article) else _unscored(article.language),
+    )
+
+
+#: VADER's lexicon is English: text confidently in another language gets no tone rather than a wrong one.
+OTHER_LANGUAGE_CONFIDENCE = 0.5
+
+
+def _english(article: CleanArticle) -> bool:
+    return article.language in ("en", "und") or article.language_confidence < OTHER_LANGUAGE_CONFIDENCE
+
+
+def _unscored(language: str) -> Tone:
+    return Tone(
+        score=0.0,
+        positive=0.0,
+        negative=0.0,
+        neutral=0.0,
+        method=f"not scored: English lexicon, text is {language!r}",
     )

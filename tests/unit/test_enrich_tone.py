@@ -53,3 +53,18 @@ def test_analyzer_is_built_once() -> None:
 def test_sentences_split_on_punctuation_and_lines() -> None:
     """Sentence ends and line breaks both separate sentences."""
     assert tone.sentences("One. Two!\nThree? ") == ["One.", "Two!", "Three?"]
+
+
+def test_text_confidently_in_another_language_gets_no_tone_score() -> None:
+    """VADER's lexicon is English: a German article is marked not scored instead of given a wrong score."""
+    from services.common.events.facts import CleanArticle
+    from services.enrich.logic import enrich
+
+    german = CleanArticle(
+        article_id="a1", title="Streik", text="Die Gewerkschaft ruft zum Streik auf. Die Bahn steht still.",
+        language="de", language_confidence=0.99, word_count=11, url=None, source=None, published_at=None,
+        extractor="plain",
+    )  # fmt: skip
+    tone = enrich(german).tone
+    assert (tone.score, tone.positive, tone.negative, tone.neutral) == (0.0, 0.0, 0.0, 0.0)
+    assert tone.method.startswith("not scored")
