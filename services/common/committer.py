@@ -14,7 +14,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from services.common.envelope import Envelope, encode
+from services.common.envelope import Envelope, encode, now_rfc3339
+from services.common.names import Names
 
 _SCRIPT = files("services.common").joinpath("commit.lua").read_text()
 STATUS = {1: "new", 0: "already_done", 2: "duplicate", 3: "parked"}
@@ -31,25 +32,24 @@ class Guard:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What to commit for one input entry; ``subject`` and ``raw`` serve parking behind a dead letter."""
+    """What to commit for one input entry; ``subject`` lets the commit hold it behind a dead letter."""
 
     entry_id: bytes | str
     guard: Guard
     events: tuple[tuple[str, Envelope], ...] = ()
     otherwise: tuple[tuple[str, Envelope], ...] = field(default=())
     subject: str | None = None
-    raw: bytes = b""
 
 
 class Committer:
-    """Commits outcomes for one input stream and group."""
+    """Commits outcomes for one stage's input stream and consumer group."""
 
-    def __init__(self, client: Redis, input_stream: str, group: str, parked: str) -> None:
+    def __init__(self, client: Redis, names: Names, stage: str) -> None:
         self._client = client
         self._script = client.register_script(_SCRIPT)
-        self._input = input_stream
-        self._group = group
-        self._parked = parked
+        self._stage = stage
+        self._group = names.group(stage)
+        self._keys = [names.input_stream(stage), names.parked(stage), names.dlq(stage)]
 
     async def commit(self, outcomes: list[Outcome]) -> list[str]:
         """Commit every outcome in one pipelined round trip; the status of each, in order."""
@@ -72,5 +72,7 @@ class Committer:
         entry = outcome.entry_id.decode() if isinstance(outcome.entry_id, bytes) else outcome.entry_id
         guard = outcome.guard
         subject = outcome.subject or ""
-        args = [self._group, entry, guard.field, guard.token, subject, len(outcome.events), *pairs]
-        return [self._input, guard.key, self._parked, *streams], args
+        args: list[Any] = [self._group, entry, guard.field, guard.token, subject, self._stage, now_rfc3339()]
+        args += [len(outcome.events), *pairs]
+        input_stream, parked, dlq = self._keys
+        return [input_stream, guard.key, parked, dlq, *streams], args

@@ -16,7 +16,6 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from services.common.committer import Outcome
 from services.common.envelope import now_rfc3339
 from services.common.names import STAGES, Names
 
@@ -90,13 +89,6 @@ class DeadLetterQueue:
         for f in failures:
             tries = attempts.get(_text(f.entry_id), 1)
             await self._move(f.entry_id, f.subject, "dead", f.reason, f.error, tries, f.raw)
-
-    async def park(self, outcomes: list[Outcome]) -> None:
-        """Move entries of parked subjects behind their dead letter."""
-        for o in outcomes:
-            await self._move(
-                o.entry_id, o.subject, "parked", "parked", "waits behind an earlier dead letter", 0, o.raw
-            )
 
     async def _move(
         self,

@@ -144,7 +144,7 @@ def outcome_for(
         if parent.type not in stage.accepts:
             if parent.type not in CURRENT:
                 raise Rejection(RejectReason.UNKNOWN_EVENT_TYPE, f"unknown event type {parent.type!r}")
-            return Outcome(entry_id, default_guard, subject=parent.subject, raw=raw)
+            return Outcome(entry_id, default_guard, subject=parent.subject)
         result = stage.process(parent, ctx)
     except Rejection as fault:
         if stage.internal and fault.reason in _INTERNAL_FAULTS:
@@ -154,7 +154,7 @@ def outcome_for(
             )
         event = ctx.rejected(raw or _fields_as_bytes(fields), eid, fault, parent)
         rejected = ((names.output_stream(stage.name, event.type), event),)
-        return Outcome(entry_id, default_guard, rejected, subject=event.subject, raw=raw)
+        return Outcome(entry_id, default_guard, rejected, subject=event.subject)
     except Exception as exc:  # noqa: BLE001 - a bug or an outage must not stop the stage: retry, then dead-letter
         subject = parent.subject if parent else None
         return Failure(entry_id, raw, subject, "error", f"{type(exc).__name__}: {exc}", False)
@@ -165,7 +165,6 @@ def outcome_for(
         tuple((names.output_stream(stage.name, e.type), e) for e in result.events),
         tuple((names.output_stream(stage.name, e.type), e) for e in result.otherwise),
         subject=parent.subject,
-        raw=raw,
     )
 
 

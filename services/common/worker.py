@@ -39,9 +39,6 @@ class Sink(Protocol):
     async def commit(self, outcomes: list[Outcome]) -> list[str]:
         """Commit outcomes atomically, one by one; return each one's status ('parked' when held back)."""
 
-    async def park(self, outcomes: list[Outcome]) -> None:
-        """Move outcomes whose article is parked behind a dead letter to the dead-letter stream."""
-
     async def fail(self, failures: list[Failure]) -> int:
         """Dead-letter the permanent failures and those out of retries; return how many."""
 
@@ -70,9 +67,6 @@ class RedisSink:
 
     async def commit(self, outcomes: list[Outcome]) -> list[str]:
         return await self._committer.commit(outcomes)
-
-    async def park(self, outcomes: list[Outcome]) -> None:
-        await self._dlq.park(outcomes)
 
     async def fail(self, failures: list[Failure]) -> int:
         attempts = await self._dlq.deliveries(f.entry_id for f in failures)
@@ -127,9 +121,6 @@ def build_broker(url: str, stage: Stage, settings: Settings, sink: Sink, consume
         outcomes = [r for r in results if isinstance(r, Outcome)]
         failures = [r for r in results if isinstance(r, Failure)]
         statuses = await sink.commit(outcomes)
-        parked = [o for o, status in zip(outcomes, statuses, strict=True) if status == "parked"]
-        if parked:
-            await sink.park(parked)
         buried = await sink.fail(failures) if failures else 0
         for f in failures:
             log.error(
@@ -173,7 +164,7 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
     sink = RedisSink(
         client,
         stream,
-        Committer(client, stream, group, names.parked(stage.name)),
+        Committer(client, names, stage.name),
         DeadLetterQueue(client, names, stage.name, group),
         settings.max_deliveries,
     )

@@ -31,9 +31,6 @@ class RecordingSink:
         self.outcomes.extend(outcomes)
         return ["new"] * len(outcomes)
 
-    async def park(self, outcomes: list[Outcome]) -> None:
-        raise AssertionError("nothing is parked in these tests")
-
     async def fail(self, failures: list[Failure]) -> int:
         self.failures.extend(failures)
         return 0

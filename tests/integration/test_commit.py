@@ -52,7 +52,7 @@ async def test_outputs_are_appended_and_input_acknowledged_together(
     stream, [entry] = await pending_input(redis, settings)
     output = settings.names.stream("ingested")
     event = fact()
-    committer = Committer(redis, stream, GROUP, settings.names.parked("ingest"))
+    committer = Committer(redis, settings.names, "ingest")
     assert await pending_count(redis, stream) == 1
 
     stats = Counter(
@@ -74,7 +74,7 @@ async def test_redelivered_input_appends_nothing_the_second_time(
     stream, [entry] = await pending_input(redis, settings)
     output = settings.names.stream("ingested")
     outcome = Outcome(entry, Guard(settings.names.done("ingest"), f"v1:{entry}", entry), ((output, fact()),))
-    committer = Committer(redis, stream, GROUP, settings.names.parked("ingest"))
+    committer = Committer(redis, settings.names, "ingest")
 
     assert Counter(await committer.commit([outcome])) == Counter(new=1)
     assert Counter(await committer.commit([outcome])) == Counter(already_done=1)
@@ -88,7 +88,7 @@ async def test_duplicate_appends_the_alternative_instead(redis: aioredis.Redis, 
     stream, [first, second] = await pending_input(redis, settings, count=2)
     primary, alternative = settings.names.stream("ingested"), settings.names.stream("duplicates")
     fingerprints = settings.names.fingerprints()
-    committer = Committer(redis, stream, GROUP, settings.names.parked("ingest"))
+    committer = Committer(redis, settings.names, "ingest")
     original = Outcome(
         first, Guard(fingerprints, "a1:hash", "event-1"), ((primary, fact(1)),), ((alternative, fact(2)),)
     )
@@ -108,10 +108,10 @@ async def test_stream_entry_has_exactly_one_field_holding_the_envelope_json(
     redis: aioredis.Redis, settings: Settings
 ) -> None:
     """On the wire an entry is ``event`` -> the envelope as JSON text, readable with plain XRANGE."""
-    stream, [entry] = await pending_input(redis, settings)
+    _, [entry] = await pending_input(redis, settings)
     output = settings.names.stream("ingested")
     event = fact()
-    await Committer(redis, stream, GROUP, settings.names.parked("ingest")).commit(
+    await Committer(redis, settings.names, "ingest").commit(
         [Outcome(entry, Guard(settings.names.done("ingest"), entry, entry), ((output, event),))]
     )
     [(_, fields)] = await redis.xrange(output)
@@ -135,7 +135,7 @@ async def test_one_commit_call_handles_a_batch_with_outputs_on_several_streams(
         ((names.stream("ingested"), fact(7)), (names.stream("rejected"), fact(8))),
     )
 
-    stats = Counter(await Committer(redis, stream, GROUP, names.parked("ingest")).commit([*outcomes, split]))
+    stats = Counter(await Committer(redis, settings.names, "ingest").commit([*outcomes, split]))
 
     assert stats == Counter(new=4)
     assert await redis.xlen(names.stream("ingested")) == 4
@@ -145,9 +145,4 @@ async def test_one_commit_call_handles_a_batch_with_outputs_on_several_streams(
 
 async def test_empty_batch_is_a_no_op(redis: aioredis.Redis, settings: Settings) -> None:
     """Nothing to commit sends nothing."""
-    assert (
-        await Committer(
-            redis, settings.names.input_stream("ingest"), GROUP, settings.names.parked("ingest")
-        ).commit([])
-        == []
-    )
+    assert await Committer(redis, settings.names, "ingest").commit([]) == []

@@ -274,10 +274,9 @@ async def committers(settings: Settings) -> AsyncIterator[tuple[Committer, Commi
     """Two committers on connections of their own, as two worker processes would have."""
     assert settings.redis_url is not None
     clients = [aioredis.Redis.from_url(settings.redis_url.get_secret_value()) for _ in range(2)]
-    stream, names = settings.names.input_stream("ingest"), settings.names
     yield (
-        Committer(clients[0], stream, "ingest", names.parked("ingest")),
-        Committer(clients[1], stream, "ingest", names.parked("ingest")),
+        Committer(clients[0], settings.names, "ingest"),
+        Committer(clients[1], settings.names, "ingest"),
     )
     for client in clients:
         await client.aclose()
