@@ -7,15 +7,20 @@
 -- ARGV[8]  n: number of primary outputs, then n pairs (key index, event json),
 --          then the alternative outputs as pairs up to the end.
 --
--- A subject parked behind a dead letter holds back its later entries: the entry
+-- A subject parked behind a dead letter, or held behind an entry being retried
+-- ('holding:<entry id>', see hold.lua), holds back its later entries: the entry
 -- moves to the dead-letter stream (status 'parked', with its event) and is
 -- acknowledged, in this same step, so a concurrent retry cannot strand it. Returns 3.
+-- The held entry itself commits normally, then releases its article and re-drives
+-- what was parked behind it, in order.
 -- Otherwise the guard makes the commit idempotent: the first commit for a field
 -- stores its token and appends the primary outputs; a commit with the same token
 -- (a redelivery) appends nothing; a commit with another token (an exact
 -- duplicate submission) appends the alternative outputs instead, once per token.
 -- Returns 1 (new), 0 (already done), 2 (alternative) or 3 (parked).
-if ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[5]) == 1 then
+local held = ARGV[5] ~= '' and redis.call('HGET', KEYS[3], ARGV[5])
+local release = held and held == 'holding:' .. ARGV[2]
+if held and not release then
   if ARGV[2] ~= '' then
     local payload = ''
     local rows = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
@@ -57,5 +62,21 @@ for i = first, last, 2 do
 end
 if ARGV[2] ~= '' then
   redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+end
+if release then
+  redis.call('HDEL', KEYS[3], ARGV[5])
+  for _, row in ipairs(redis.call('XRANGE', KEYS[4], '-', '+')) do
+    local f = row[2]
+    local subject, state, payload = '', '', ''
+    for i = 1, #f, 2 do
+      if f[i] == 'subject' then subject = f[i + 1]
+      elseif f[i] == 'status' then state = f[i + 1]
+      elseif f[i] == 'event' then payload = f[i + 1] end
+    end
+    if subject == ARGV[5] and state == 'parked' then
+      redis.call('XADD', KEYS[1], '*', 'event', payload)
+      redis.call('XDEL', KEYS[4], row[1])
+    end
+  end
 end
 return status

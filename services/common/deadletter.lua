@@ -6,7 +6,12 @@
 -- A dead entry parks its subject, so that the subject's later entries wait behind it.
 local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
 if ARGV[3] ~= '' and ARGV[4] == 'dead' then
-  redis.call('HSETNX', KEYS[3], ARGV[3], id)
+  -- An article held behind this very entry while it was retried is now parked behind its letter.
+  if redis.call('HGET', KEYS[3], ARGV[3]) == 'holding:' .. ARGV[2] then
+    redis.call('HSET', KEYS[3], ARGV[3], id)
+  else
+    redis.call('HSETNX', KEYS[3], ARGV[3], id)
+  end
 end
 if ARGV[2] ~= '' then
   redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])

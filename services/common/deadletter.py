@@ -2,9 +2,11 @@
 
 An entry lands here when its stage fails on it ``max_deliveries`` times (a bug, a
 dependency down) or at once when the fault is permanent (an internal stream
-carrying an event this code cannot read). Its article is then *parked*: later
-entries of the same article at that stage follow it here instead of overtaking
-it, and ``retry`` re-drives them all, in order, once the cause is fixed.
+carrying an event this code cannot read). From an entry's first failure its
+article is *held* (``hold.lua``): later entries of the same article at that stage
+are parked here instead of overtaking it. If the entry then succeeds, its commit
+releases the article and re-drives them; if it dies, ``retry`` re-drives them all,
+in order, once the cause is fixed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from services.common.names import STAGES, Names
 
 _BURY = files("services.common").joinpath("deadletter.lua").read_text()
 _RETRY = files("services.common").joinpath("retry.lua").read_text()
+_HOLD = files("services.common").joinpath("hold.lua").read_text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,7 @@ class DeadLetterQueue:
         self._group = group
         self._keys = [names.input_stream(stage), names.dlq(stage), names.parked(stage)]
         self._bury = client.register_script(_BURY)
+        self._hold = client.register_script(_HOLD)
 
     async def deliveries(self, entry_ids: Iterable[bytes | str]) -> dict[str, int]:
         """How many times each pending entry has been delivered (1 when not found)."""
@@ -83,6 +87,14 @@ class DeadLetterQueue:
         return {
             eid: int(rows[0]["times_delivered"]) if rows else 1 for eid, rows in zip(ids, found, strict=True)
         }
+
+    async def hold(self, failures: list[Failure]) -> None:
+        """Hold each failing entry's article so its later entries wait behind it while it is retried."""
+        for f in failures:
+            if f.subject and f.entry_id:
+                await self._hold(
+                    keys=[self._keys[0], self._keys[2]], args=[self._group, _text(f.entry_id), f.subject]
+                )
 
     async def bury(self, failures: list[Failure], attempts: dict[str, int]) -> None:
         """Dead-letter each failure (parking its subject) and acknowledge it."""

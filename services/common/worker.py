@@ -72,6 +72,7 @@ class RedisSink:
         attempts = await self._dlq.deliveries(f.entry_id for f in failures)
         due = [f for f in failures if f.permanent or attempts.get(_text(f.entry_id), 1) >= self._max]
         await self._dlq.bury(due, attempts)
+        await self._dlq.hold([f for f in failures if f not in due])
         return len(due)
 
 
@@ -118,10 +119,12 @@ def build_broker(url: str, stage: Stage, settings: Settings, sink: Sink, consume
         ids = msg.raw_message["message_ids"] or [b""] * len(data)  # TestRedisBroker gives no ids
         entries = await resolve(list(zip(ids, data, strict=True)), sink.fetch)
         results = [_unresolved(eid, f) or outcome_for(stage, ctx, eid, f) for eid, f in entries]
-        outcomes = [r for r in results if isinstance(r, Outcome)]
         failures = [r for r in results if isinstance(r, Failure)]
-        statuses = await sink.commit(outcomes)
+        before, after = _around_failures(results)
+        statuses = await sink.commit(before)
+        # Failing entries hold their articles first, so the articles' later entries wait behind them.
         buried = await sink.fail(failures) if failures else 0
+        statuses += await sink.commit(after)
         for f in failures:
             log.error(
                 "entry failed",
@@ -194,6 +197,21 @@ async def _leave_group(client: Redis, stream: str, group: str, consumer: str) ->
             await client.xgroup_delconsumer(stream, group, consumer)
     except (ConnectionError, ResponseError, OSError):  # the server is gone: nothing to tidy
         pass
+
+
+def _around_failures(results: list[Outcome | Failure]) -> tuple[list[Outcome], list[Outcome]]:
+    """Outcomes to commit before a failure is handled, and those of its article that come after it."""
+    first_failure: dict[str, int] = {}
+    for n, r in enumerate(results):
+        if isinstance(r, Failure) and r.subject and r.subject not in first_failure:
+            first_failure[r.subject] = n
+    before: list[Outcome] = []
+    after: list[Outcome] = []
+    for n, r in enumerate(results):
+        if isinstance(r, Outcome):
+            later = r.subject is not None and n > first_failure.get(r.subject, n)
+            (after if later else before).append(r)
+    return before, after
 
 
 def _unresolved(entry_id: bytes, fields: Mapping[bytes, bytes]) -> Failure | None:

@@ -208,15 +208,14 @@ async def test_retry_redrives_the_dead_letter_and_what_waits_behind_it_in_order(
     assert await pending(redis, fragile, "clean") == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: a subject is parked only once an entry is dead, so while an entry is still being "
-    "retried a later entry of the same article is committed first (see services/common/worker.py handle)",
-)
 async def test_a_later_entry_does_not_overtake_an_earlier_one_still_being_retried(
     redis: aioredis.Redis, fragile: Settings
 ) -> None:
-    """An entry that fails once and then succeeds still yields its output before its article's next entry."""
+    """An entry that fails once and then succeeds still yields its output before its article's next entry.
+
+    The failure holds the article; the later entry waits in the dead-letter stream (parked) and is
+    re-driven by the held entry's own commit, which also releases the article.
+    """
     poisoner = Poisoner()
     earlier, later = ingested("same"), ingested("same", body="Revised: the council rejected the budget.")
     poisoner.poison(earlier, times=1)
@@ -229,6 +228,9 @@ async def test_a_later_entry_does_not_overtake_an_earlier_one_still_being_retrie
         earlier.id,
         later.id,
     ]
+    assert await list_dead(redis, fragile.names) == []
+    assert await redis.exists(fragile.names.parked("clean")) == 0
+    assert await pending(redis, fragile, "clean") == 0
 
 
 async def test_retry_of_everything_redrives_every_dead_letter(
