@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from services.cli.output import emit_json, fail
-from services.cli.reading import guard, store_connection
+from services.cli.reading import guard, show, store_connection
 from services.common.settings import Settings
 from services.projector import audit
 from services.projector.views import LineageNode, LineageTree
@@ -20,13 +19,7 @@ from services.projector.views import LineageNode, LineageTree
 def cmd_lineage(args: argparse.Namespace, settings: Settings) -> int:
     with store_connection(settings, args.store) as conn:
         tree = audit.lineage(conn, args.article_id)
-    if tree is None:
-        return fail(f"no article {args.article_id!r}", 1)
-    if args.json:
-        emit_json(tree.to_dict())
-    else:
-        print(render_tree(tree))
-    return 0
+    return show(args, tree, render_tree, f"no article {args.article_id!r}")
 
 
 def render_tree(tree: LineageTree) -> str:

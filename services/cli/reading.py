@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from services.cli import history, render
 from services.cli.output import emit_json, fail
 from services.common.settings import Settings
 from services.projector import queries
+from services.projector.views import View
 from services.publish.sources import SourceError, read_paths
 
 
 class NoReadModels(RuntimeError):
     pass
+
+
+V = TypeVar("V", bound=View)
 
 
 @contextmanager
@@ -47,16 +51,21 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
         return history.cmd_article(args, settings, conn)
 
 
+def show(args: argparse.Namespace, found: V | None, as_text: Callable[[V], str], missing: str) -> int:
+    """Print one view (JSON with ``--json``), or say what was not found (exit 1)."""
+    if found is None:
+        return fail(missing, 1)
+    if args.json:
+        emit_json(found.to_dict())
+    else:
+        print(as_text(found))
+    return 0
+
+
 def cmd_entity(args: argparse.Namespace, settings: Settings) -> int:
     with store_connection(settings, args.store) as conn:
         page = queries.entity(conn, args.name, limit=args.limit)
-    if page is None:
-        return fail(f"no entity named {args.name!r}", 1)
-    if args.json:
-        emit_json(page.to_dict())
-    else:
-        print(render.entity(page))
-    return 0
+    return show(args, page, render.entity, f"no entity named {args.name!r}")
 
 
 def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:

@@ -6,8 +6,7 @@ import argparse
 from typing import Any
 
 from services.cli import render
-from services.cli.output import emit_json, fail
-from services.cli.reading import guard, store_connection
+from services.cli.reading import guard, show, store_connection
 from services.common.settings import Settings
 from services.projector import queries
 
@@ -15,13 +14,7 @@ from services.projector import queries
 def cmd_story(args: argparse.Namespace, settings: Settings) -> int:
     with store_connection(settings, args.store) as conn:
         cluster = queries.story(conn, args.article_id)
-    if cluster is None:
-        return fail(f"no article {args.article_id!r}", 1)
-    if args.json:
-        emit_json(cluster.to_dict())
-    else:
-        print(render.story(cluster))
-    return 0
+    return show(args, cluster, render.story, f"no article {args.article_id!r}")
 
 
 def register(sub: Any) -> None:
