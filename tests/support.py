@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from faststream import FastStream
+
+from services.common.settings import Settings
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: float = 10.0) -> None:
@@ -29,3 +32,16 @@ async def running(*apps: FastStream) -> AsyncIterator[None]:
         for app in apps:
             app.exit()
         await asyncio.gather(*tasks)
+
+
+def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """This process's environment without newsfacts settings, plus the test's server, prefix and data."""
+    assert settings.redis_url is not None
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL" and not k.startswith("NEWSFACTS_")}
+    return {
+        **env,
+        "REDIS_URL": settings.redis_url.get_secret_value(),
+        "NEWSFACTS_PREFIX": settings.prefix,
+        "NEWSFACTS_DATA_DIR": str(settings.data_dir),
+        **extra,
+    }

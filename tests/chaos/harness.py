@@ -31,6 +31,7 @@ from services.common.settings import Settings
 from services.common.stage import entry_payload
 from services.ingest.logic import ingest, validate
 from services.publish.sources import Item
+from tests.support import cli_env
 
 REPO = Path(__file__).resolve().parents[2]
 #: The facts every accepted article gets, in pipeline order, each caused by the one before.
@@ -229,19 +230,14 @@ def corpus(articles: int, duplicates: int, bad: int, seed: int = 7) -> list[Subm
 
 
 def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
-    """The environment of a worker process: this one's without newsfacts settings, plus ``settings``."""
-    assert settings.redis_url is not None
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL" and not k.startswith("NEWSFACTS_")}
-    return {
-        **env,
-        "REDIS_URL": settings.redis_url.get_secret_value(),
-        "NEWSFACTS_PREFIX": settings.prefix,
-        "NEWSFACTS_DATA_DIR": str(settings.data_dir),
-        "NEWSFACTS_CLAIM_IDLE_MS": str(settings.claim_idle_ms),
-        "NEWSFACTS_BATCH_SIZE": str(settings.batch_size),
-        "NEWSFACTS_LOG_LEVEL": "info",  # "worker starting" tells when a process is ready
+    """A worker process's environment: the test's server, prefix and data, its claim and batch sizes."""
+    return cli_env(
+        settings,
+        NEWSFACTS_CLAIM_IDLE_MS=str(settings.claim_idle_ms),
+        NEWSFACTS_BATCH_SIZE=str(settings.batch_size),
+        NEWSFACTS_LOG_LEVEL="info",  # "worker starting" tells when a process is ready
         **extra,
-    }
+    )
 
 
 @dataclass

@@ -11,7 +11,6 @@ and becomes an ``article.rejected`` fact instead.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -31,7 +30,7 @@ from services.common.stage import Result, Stage, StageContext
 from services.common.worker import worker_app
 from services.ingest import stage as ingest
 from services.ingest.logic import ingest as accept
-from tests.support import eventually, running
+from tests.support import cli_env, eventually, running
 
 pytestmark = pytest.mark.redis
 
@@ -349,24 +348,12 @@ async def test_ingest_records_unreadable_input_as_rejected_not_dead_lettered(
 # --- the command line -------------------------------------------------------------------------------------
 
 
-def cli_env(settings: Settings) -> dict[str, str]:
-    """This process's environment without newsfacts settings, plus the test's server, prefix and data."""
-    assert settings.redis_url is not None
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL" and not k.startswith("NEWSFACTS_")}
-    return {
-        **env,
-        "REDIS_URL": settings.redis_url.get_secret_value(),
-        "NEWSFACTS_PREFIX": settings.prefix,
-        "NEWSFACTS_DATA_DIR": str(settings.data_dir),
-        "NEWSFACTS_LOG_LEVEL": "warning",
-    }
-
-
 async def newsfacts(settings: Settings, *args: str) -> tuple[int, str, str]:
     """Run ``newsfacts ARGS`` as a user would; its exit code, stdout and stderr."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "services.cli", *args,
-        env=cli_env(settings), cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=cli_env(settings, NEWSFACTS_LOG_LEVEL="warning"), cwd=REPO,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
     assert proc.returncode is not None

@@ -31,7 +31,7 @@ from services.common.worker import run_stage, worker_app
 from services.ingest.stage import STAGE as INGEST
 from services.publish.publisher import publish
 from services.publish.sources import Item
-from tests.support import eventually
+from tests.support import cli_env, eventually
 
 pytestmark = pytest.mark.redis
 
@@ -157,19 +157,6 @@ async def test_a_vanished_consumer_group_is_recreated_and_nothing_is_processed_t
 
 
 # --- (c) graceful shutdown --------------------------------------------------------------------------------
-
-
-def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
-    """This process's environment without newsfacts settings, plus the test's server, prefix and data."""
-    assert settings.redis_url is not None
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL" and not k.startswith("NEWSFACTS_")}
-    return {
-        **env,
-        "REDIS_URL": settings.redis_url.get_secret_value(),
-        "NEWSFACTS_PREFIX": settings.prefix,
-        "NEWSFACTS_DATA_DIR": str(settings.data_dir),
-        **extra,
-    }
 
 
 @contextlib.contextmanager
