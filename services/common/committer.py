@@ -15,7 +15,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from services.common.envelope import Envelope, encode, now_rfc3339
-from services.common.names import Names
+from services.common.names import Names, text
 
 _SCRIPT = files("services.common").joinpath("commit.lua").read_text()
 STATUS = {1: "new", 0: "already_done", 2: "duplicate", 3: "parked"}
@@ -69,7 +69,7 @@ class Committer:
             if stream not in streams:
                 streams.append(stream)
             pairs += [streams.index(stream) + 1, encode(event)]
-        entry = outcome.entry_id.decode() if isinstance(outcome.entry_id, bytes) else outcome.entry_id
+        entry = text(outcome.entry_id)
         guard = outcome.guard
         subject = outcome.subject or ""
         args: list[Any] = [self._group, entry, guard.field, guard.token, subject, self._stage, now_rfc3339()]

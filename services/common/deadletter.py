@@ -19,7 +19,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from services.common.envelope import now_rfc3339
-from services.common.names import STAGES, Names
+from services.common.names import STAGES, Names, text
 
 _BURY = files("services.common").joinpath("deadletter.lua").read_text()
 _RETRY = files("services.common").joinpath("retry.lua").read_text()
@@ -79,7 +79,7 @@ class DeadLetterQueue:
 
     async def deliveries(self, entry_ids: Iterable[bytes | str]) -> dict[str, int]:
         """How many times each pending entry has been delivered (1 when not found)."""
-        ids = [_text(e) for e in entry_ids if e]
+        ids = [text(e) for e in entry_ids if e]
         async with self._client.pipeline(transaction=False) as pipe:
             for eid in ids:
                 pipe.xpending_range(self._keys[0], self._group, min=eid, max=eid, count=1)
@@ -93,13 +93,13 @@ class DeadLetterQueue:
         for f in failures:
             if f.subject and f.entry_id:
                 await self._hold(
-                    keys=[self._keys[0], self._keys[2]], args=[self._group, _text(f.entry_id), f.subject]
+                    keys=[self._keys[0], self._keys[2]], args=[self._group, text(f.entry_id), f.subject]
                 )
 
     async def bury(self, failures: list[Failure], attempts: dict[str, int]) -> None:
         """Dead-letter each failure (parking its subject) and acknowledge it."""
         for f in failures:
-            tries = attempts.get(_text(f.entry_id), 1)
+            tries = attempts.get(text(f.entry_id), 1)
             await self._move(f.entry_id, f.subject, "dead", f.reason, f.error, tries, f.raw)
 
     async def _move(
@@ -114,11 +114,11 @@ class DeadLetterQueue:
     ) -> None:
         fields: dict[str, str | int | bytes] = {
             "stage": self._stage, "status": status, "reason": reason, "error": error[:4000],
-            "attempts": tries, "time": now_rfc3339(), "entry_id": _text(entry_id), "subject": subject or "",
+            "attempts": tries, "time": now_rfc3339(), "entry_id": text(entry_id), "subject": subject or "",
             "event": raw,
         }  # fmt: skip
         flat = [x for kv in fields.items() for x in kv]
-        args: list[str | int | bytes] = [self._group, _text(entry_id), subject or "", status, *flat]
+        args: list[str | int | bytes] = [self._group, text(entry_id), subject or "", status, *flat]
         await self._bury(keys=self._keys, args=args)
 
 
@@ -168,11 +168,7 @@ def _letter(stage: str, entry_id: bytes, fields: dict[bytes, bytes]) -> DeadLett
         return fields.get(name.encode(), b"").decode("utf-8", errors="replace")
 
     return DeadLetter(
-        stage=stage, id=_text(entry_id), status=get("status"), reason=get("reason"), error=get("error"),
+        stage=stage, id=text(entry_id), status=get("status"), reason=get("reason"), error=get("error"),
         attempts=int(get("attempts") or 0), time=get("time"), entry_id=get("entry_id"),
         subject=get("subject"), event=fields.get(b"event", b""),
     )  # fmt: skip
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

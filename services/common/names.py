@@ -50,6 +50,11 @@ TYPE_STREAM: dict[str, str] = {
 EVENT_FIELD = "event"
 
 
+def text(value: bytes | str) -> str:
+    """A stream entry id or key name as text, whether Redis returned it as bytes or str."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 @dataclass(frozen=True, slots=True)
 class Names:
     """Key names under one prefix."""

@@ -8,7 +8,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from services.common.names import LOG_STREAMS, STAGES, Names
+from services.common.names import LOG_STREAMS, STAGES, Names, text
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ async def stream_status(client: Redis, names: Names) -> list[StreamStatus]:
         except ResponseError:  # no such stream yet
             infos = []
         for info in infos:
-            lag, name = info.get("lag"), _text(info["name"])
+            lag, name = info.get("lag"), text(info["name"])
             pending = int(info["pending"])
             oldest = await client.xpending_range(key, name, min="-", max="+", count=100) if pending else []
             stage = {names.group(s): s for s in STAGES}.get(name)
@@ -52,7 +52,7 @@ async def stream_status(client: Redis, names: Names) -> list[StreamStatus]:
                     consumers=int(info["consumers"]),
                     pending=pending,
                     lag=int(lag) if lag is not None else None,
-                    last_delivered=_text(info["last-delivered-id"]),
+                    last_delivered=text(info["last-delivered-id"]),
                     max_deliveries=max((int(r["times_delivered"]) for r in oldest), default=0),
                     dead_letters=int(await client.xlen(names.dlq(stage))) if stage else 0,
                 )
@@ -63,7 +63,3 @@ async def stream_status(client: Redis, names: Names) -> list[StreamStatus]:
 
 def as_json(rows: list[StreamStatus]) -> list[dict[str, Any]]:
     return [asdict(r) for r in rows]
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -27,6 +27,7 @@ from redis.exceptions import ConnectionError, ResponseError
 from services.common import connection
 from services.common.committer import Committer, Outcome
 from services.common.deadletter import DeadLetterQueue, Failure
+from services.common.names import text
 from services.common.reprocess import request_target, resolve
 from services.common.settings import Settings
 from services.common.stage import Stage, StageContext, entry_payload, outcome_for
@@ -70,7 +71,7 @@ class RedisSink:
 
     async def fail(self, failures: list[Failure]) -> int:
         attempts = await self._dlq.deliveries(f.entry_id for f in failures)
-        due = [f for f in failures if f.permanent or attempts.get(_text(f.entry_id), 1) >= self._max]
+        due = [f for f in failures if f.permanent or attempts.get(text(f.entry_id), 1) >= self._max]
         await self._dlq.bury(due, attempts)
         await self._dlq.hold([f for f in failures if f not in due])
         return len(due)
@@ -128,7 +129,7 @@ def build_broker(url: str, stage: Stage, settings: Settings, sink: Sink, consume
         for f in failures:
             log.error(
                 "entry failed",
-                entry_id=_text(f.entry_id),
+                entry_id=text(f.entry_id),
                 article_id=f.subject,
                 reason=f.reason,
                 error=f.error,
@@ -222,10 +223,6 @@ def _unresolved(entry_id: bytes, fields: Mapping[bytes, bytes]) -> Failure | Non
     return Failure(
         entry_id, entry_payload(fields), None, "not_found", f"no entry {target} to reprocess", True
     )
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 async def run_stage(stage: Stage, settings: Settings) -> None:

@@ -31,6 +31,7 @@ from services.common.events.intake import (
     ArticleSubmittedV1,
     RejectReason,
 )
+from services.common.names import STAGE_INPUT
 from services.common.rejection import Rejection
 from services.projector import statements as sql
 from services.projector import stories
@@ -191,7 +192,7 @@ def apply_reprocess_requested(work: Work, entry: LogEntry) -> None:
 def apply_retracted(work: Work, entry: LogEntry) -> None:
     """As published, a request kept for the record; as ingest's fact, the article leaves every model."""
     data, event = _data(entry, ArticleRetractedV1), entry.event
-    if entry.stream == "submitted":
+    if entry.stream == STAGE_INPUT["ingest"]:
         row = (event.id, data.article_id, "retraction", data.reason, event.time, event.correlationid)
         work.insert(sql.AMENDMENT, row, (event.type,))
         return

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sqlite3
 
+from services.common.names import LOG_STREAMS
 from services.projector.entries import entry_key
 from services.projector.views import HistoryItem, LineageNode, LineageTree, RetractionView
 
-_STREAMS = ("submitted", "ingested", "cleaned", "classified", "enriched", "indexed", "rejected")
+_STREAMS = LOG_STREAMS
 
 
 def retraction(conn: sqlite3.Connection, article_id: str) -> RetractionView | None:

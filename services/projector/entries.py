@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from services.common.envelope import Envelope, decode
+from services.common.names import text
 from services.common.rejection import Rejection
 from services.common.stage import entry_payload
 
@@ -48,7 +49,7 @@ def format_key(key: EntryKey) -> str:
 
 def to_entry(stream: str, entry_id: bytes | str, fields: Mapping[bytes, bytes]) -> LogEntry | Undecodable:
     """Decode one stream entry for the projector; undecodable entries are kept as such, not raised."""
-    eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    eid = text(entry_id)
     try:
         return LogEntry(stream, eid, decode(entry_payload(fields)))
     except Rejection as fault:

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from services.common.envelope import Envelope, encode, make_event, new_id
 from services.common.events.amendments import ArticleCorrectedV1, ArticleRetractedV1
 from services.common.events.intake import RejectReason
-from services.common.names import EVENT_FIELD, Names
+from services.common.names import EVENT_FIELD, Names, text
 from services.common.rejection import Rejection
 from services.ingest.logic import correct
 from services.publish.publisher import producer_version
@@ -62,4 +62,4 @@ def _event(event_type: str, data: ArticleRetractedV1 | ArticleCorrectedV1) -> En
 async def send(client: Redis, names: Names, event: Envelope) -> str:
     """Append the request to the submitted stream, where ingest validates it; its entry id."""
     entry_id = await client.xadd(names.input_stream("ingest"), {EVENT_FIELD: encode(event)})
-    return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    return text(entry_id)
