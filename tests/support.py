@@ -7,10 +7,17 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-
-from faststream import FastStream
+from typing import Protocol
 
 from services.common.settings import Settings
+
+
+class App(Protocol):
+    """What ``running`` drives: a FastStream app (the stages) or the projector."""
+
+    async def run(self) -> None: ...
+
+    def exit(self) -> None: ...
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: float = 10.0) -> None:
@@ -23,7 +30,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: fl
 
 
 @asynccontextmanager
-async def running(*apps: FastStream) -> AsyncIterator[None]:
+async def running(*apps: App) -> AsyncIterator[None]:
     """The apps run as tasks for the block's duration, then stop gracefully."""
     tasks = [asyncio.create_task(app.run()) for app in apps]
     try:

@@ -136,10 +136,12 @@ def render(report: dict[str, Any]) -> str:
             "rates and latencies are lower than on a quiet machine"
         )
     if scaling := report.get("scaling"):
-        rates = " -> ".join(
+        rates = ", ".join(
             f"{r['processes']}p {_n(r['articles_per_s'])}/s "
             f"(others {_n(r['other_processes_cores'], 2)} cores)"
             for r in scaling["runs"]
         )
-        lines.append(f"scaling         {scaling['stage']}: {rates}: x{_n(scaling['ratio'], 2)}")
+        lines.append(
+            f"scaling         {scaling['stage']}: {rates}; best 2p / best 1p: x{_n(scaling['ratio'], 2)}"
+        )
     return "\n".join([*lines, "", role_table(pipe["roles"]), "", target_table(report["targets"])])

@@ -13,6 +13,7 @@ from importlib.resources import files
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 
 from services.common.envelope import Envelope, encode, now_rfc3339
 from services.common.names import Names, text
@@ -52,15 +53,29 @@ class Committer:
         self._keys = [names.input_stream(stage), names.parked(stage), names.dlq(stage)]
 
     async def commit(self, outcomes: list[Outcome]) -> list[str]:
-        """Commit every outcome in one pipelined round trip; the status of each, in order."""
+        """Commit every outcome in one pipelined round trip; the status of each, in order.
+
+        The script runs by its hash (``EVALSHA``). A server that does not know it yet (first use,
+        or restarted) refuses every call of the pipeline with NOSCRIPT; the script is then loaded
+        and the batch sent again, which is safe because each commit is guarded. (A ``Script``
+        object in a pipeline would instead ask ``SCRIPT EXISTS`` first: a second round trip on
+        every batch.)
+        """
         if not outcomes:
             return []
-        async with self._client.pipeline(transaction=False) as pipe:
-            for outcome in outcomes:
-                keys, args = self._arguments(outcome)
-                await self._script(keys=keys, args=args, client=pipe)
-            results = await pipe.execute()
+        calls = [self._arguments(outcome) for outcome in outcomes]
+        try:
+            results = await self._send(calls)
+        except NoScriptError:
+            await self._client.script_load(_SCRIPT)
+            results = await self._send(calls)
         return [STATUS[int(r)] for r in results]
+
+    async def _send(self, calls: list[tuple[list[str], list[Any]]]) -> list[Any]:
+        async with self._client.pipeline(transaction=False) as pipe:
+            for keys, args in calls:
+                pipe.evalsha(self._script.sha, len(keys), *keys, *args)
+            return await pipe.execute()
 
     def _arguments(self, outcome: Outcome) -> tuple[list[str], list[Any]]:
         streams: list[str] = []

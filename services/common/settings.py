@@ -52,7 +52,12 @@ class Settings(BaseSettings):
             raise ValueError("NEWSFACTS_EMBEDDED_PASSWORD must be non-empty with no spaces or line breaks")
         return value
 
-    batch_size: int = Field(default=100, ge=1, le=10_000, description="Max entries a worker reads at once.")
+    batch_size: int = Field(
+        default=16,
+        ge=1,
+        le=10_000,
+        description="Max entries a worker reads at once (a batch of the heaviest stage is ~150 ms of work).",
+    )
     block_ms: int = Field(default=100, ge=1, le=60_000, description="Max wait for new entries (ms).")
     claim_idle_ms: int = Field(
         default=30_000, ge=100, description="Entries pending this long at a dead consumer are reclaimed (ms)."

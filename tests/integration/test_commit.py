@@ -146,3 +146,29 @@ async def test_one_commit_call_handles_a_batch_with_outputs_on_several_streams(
 async def test_empty_batch_is_a_no_op(redis: aioredis.Redis, settings: Settings) -> None:
     """Nothing to commit sends nothing."""
     assert await Committer(redis, settings.names, "ingest").commit([]) == []
+
+
+async def script_exists_calls(redis: aioredis.Redis) -> int:
+    stats = await redis.info("commandstats")
+    return int(stats.get("cmdstat_script|exists", {}).get("calls", 0))
+
+
+async def test_a_server_that_forgot_the_script_still_commits_in_one_round_trip(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """After SCRIPT FLUSH (as after a server restart) the batch is committed once the script is
+    reloaded, and a commit never asks SCRIPT EXISTS first (that would be a second round trip)."""
+    stream, entries = await pending_input(redis, settings, count=3)
+    output = settings.names.stream("ingested")
+    done = settings.names.done("ingest")
+    outcomes = [Outcome(e, Guard(done, e, e), ((output, fact(n)),)) for n, e in enumerate(entries)]
+    committer = Committer(redis, settings.names, "ingest")
+    await redis.script_flush()
+    asked = await script_exists_calls(redis)
+
+    assert Counter(await committer.commit(outcomes[:2])) == Counter(new=2)
+    assert Counter(await committer.commit(outcomes)) == Counter(already_done=2, new=1)
+
+    assert await pending_count(redis, stream) == 0
+    assert await redis.xlen(output) == 3
+    assert await script_exists_calls(redis) == asked

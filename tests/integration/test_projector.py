@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
+from pydantic import SecretStr
 
 from services.common.envelope import decode, encode
 from services.common.names import EVENT_FIELD, LOG_STREAMS
@@ -157,3 +159,27 @@ async def test_an_undecodable_entry_is_skipped_and_the_projector_goes_on(
     assert counters["skipped"] == 3
     assert counters["article.submitted"] == 2, "valid entries around the bad ones are applied"
     assert indexed == 2
+
+
+async def test_exit_stops_a_projector_blocked_on_an_idle_log_at_once(settings: Settings) -> None:
+    """exit() gives up a blocking read instead of waiting for it to time out."""
+    idle = settings.model_copy(update={"block_ms": 60_000})
+    app = projector_app(idle)
+    task = asyncio.create_task(app.run())
+    await asyncio.sleep(0)  # let it start and block
+    app.exit()
+    await asyncio.wait_for(task, timeout=5.0)  # a 60 s block would fail this
+
+
+async def test_an_unreachable_server_is_retried_not_fatal(settings: Settings, tmp_path: Path) -> None:
+    """With the server gone the projector keeps retrying (no crash) and still stops cleanly."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    gone = settings.model_copy(update={"redis_url": SecretStr(f"redis://127.0.0.1:{port}/0")})
+    app = projector_app(gone)
+    task = asyncio.create_task(app.run())
+    await asyncio.sleep(0.5)  # several attempts at 0.1 s, 0.2 s, ...
+    assert not task.done()
+    app.exit()
+    await asyncio.wait_for(task, timeout=5.0)

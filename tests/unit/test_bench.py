@@ -195,4 +195,6 @@ class TestReport:
         assert any(line.startswith("replay rebuild (events/s)") and "pass" in line for line in lines)
         assert any(line.startswith("peak RSS of any worker") and "FAIL" in line for line in lines)
         assert any(line.startswith("p99 publish -> visible") and "n/a" in line for line in lines)
-        assert "1p 100.0/s (others 0.00 cores) -> 2p 150.0/s (others 0.10 cores): x1.50" in text
+        assert (
+            "1p 100.0/s (others 0.00 cores), 2p 150.0/s (others 0.10 cores); best 2p / best 1p: x1.50" in text
+        )
