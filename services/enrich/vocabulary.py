@@ -152,3 +152,13 @@ FAMILY_NAME_FIRST = _words("""
     Su Lu Ding Ren Shen Yao Jin Fu Zhong Tan Qian Lei Zang Bai Cui Mao Qiu Qin Shi Xue Yan Hou Hao
     Gu Meng Duan Yin Xi Lee Park Choi Jung Yoon Moon
 """)
+
+# Words a region's name may be made of that say nothing alone: a subdivision named only by them
+# ('Central', 'North East', 'Upper West') is not matched as a place.
+GENERIC_PLACE_WORDS = _words("""
+    North South East West Northern Southern Eastern Western Central Centre Center Middle Upper Lower
+    Capital Coast Coastal Lakes Lake Islands Island Delta Plateau Littoral Highlands Lowlands Valley
+    Mountain Mountains River Rivers Sea Bay Plains Interior Metropolitan Region Province District
+    Territory State Federal North-East North-West South-East South-West Northeast Northwest
+    Southeast Southwest Far Great Greater New Old Saint St. San Santa
+""")
