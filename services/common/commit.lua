@@ -1,10 +1,12 @@
 -- Append a stage's outputs and acknowledge its input in one atomic step.
 --
 -- KEYS[1]  input stream     KEYS[2]  guard hash     KEYS[3]  parked hash     KEYS[4]  dead-letter stream
--- KEYS[5..] output streams (referenced by index from ARGV)
+-- KEYS[5]  order key of the subject at this stage (unused without a subject)
+-- KEYS[6..] output streams (referenced by index from ARGV)
 -- ARGV[1]  consumer group   ARGV[2]  input entry id   ARGV[3]  guard field   ARGV[4]  guard token
 -- ARGV[5]  subject ('' if none)   ARGV[6]  stage   ARGV[7]  time (RFC 3339)
--- ARGV[8]  n: number of primary outputs, then n pairs (key index, event json),
+-- ARGV[8]  seconds to keep the order key
+-- ARGV[9]  n: number of primary outputs, then n pairs (key index, event json),
 --          then the alternative outputs as pairs up to the end.
 --
 -- A subject parked behind a dead letter, or held behind an entry being retried
@@ -18,6 +20,12 @@
 -- (a redelivery) appends nothing; a commit with another token (an exact
 -- duplicate submission) appends the alternative outputs instead, once per token.
 -- Returns 1 (new), 0 (already done), 2 (alternative) or 3 (parked).
+--
+-- Order: two consumers of a scaled stage may work on two entries of one article at once (an
+-- original and its correction) and commit them in either order. A primary commit records its
+-- entry id and output ids in the order key. When an older entry's primary commit comes after a
+-- newer one's, its outputs are appended and then the newer entry's outputs are appended again
+-- (same events, same ids), so in every stream the article's newest facts come last.
 local held = ARGV[5] ~= '' and redis.call('HGET', KEYS[3], ARGV[5])
 local release = held and held == 'holding:' .. ARGV[2]
 if held and not release then
@@ -40,25 +48,51 @@ end
 local prev = redis.call('HGET', KEYS[2], ARGV[3])
 local status
 local first, last
-local n = tonumber(ARGV[8])
+local n = tonumber(ARGV[9])
 if not prev then
   redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
   status = 1
-  first, last = 9, 8 + 2 * n
+  first, last = 10, 9 + 2 * n
 elseif prev == ARGV[4] then
   status = 0
   first, last = 1, 0
 elseif redis.call('HSETNX', KEYS[2], ARGV[3] .. '|' .. ARGV[4], 1) == 1 then
   status = 2
-  first, last = 9 + 2 * n, #ARGV
+  first, last = 10 + 2 * n, #ARGV
 else
   -- This duplicate's notice is already appended: the entry was reclaimed while its first
   -- consumer was still working on it, and both commit it.
   status = 0
   first, last = 1, 0
 end
+local appended = {}
 for i = first, last, 2 do
-  redis.call('XADD', KEYS[4 + tonumber(ARGV[i])], '*', 'event', ARGV[i + 1])
+  local key = KEYS[5 + tonumber(ARGV[i])]
+  appended[#appended + 1] = key
+  appended[#appended + 1] = redis.call('XADD', key, '*', 'event', ARGV[i + 1])
+end
+if status == 1 and ARGV[5] ~= '' and ARGV[2] ~= '' then
+  local newer = redis.call('GET', KEYS[5])
+  local function key_of(id)
+    local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+    return tonumber(ms), tonumber(seq)
+  end
+  local later = false
+  local parts = {}
+  if newer then
+    for part in string.gmatch(newer, '[^|]+') do parts[#parts + 1] = part end
+    local ms, seq = key_of(ARGV[2])
+    local nms, nseq = key_of(parts[1])
+    later = nms > ms or (nms == ms and nseq > seq)
+  end
+  if later then
+    for i = 2, #parts, 2 do
+      local rows = redis.call('XRANGE', parts[i], parts[i + 1], parts[i + 1])
+      if rows[1] then redis.call('XADD', parts[i], '*', unpack(rows[1][2])) end
+    end
+  else
+    redis.call('SET', KEYS[5], ARGV[2] .. '|' .. table.concat(appended, '|'), 'EX', ARGV[8])
+  end
 end
 if ARGV[2] ~= '' then
   redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])

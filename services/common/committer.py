@@ -20,6 +20,9 @@ from services.common.names import Names, text
 
 _SCRIPT = files("services.common").joinpath("commit.lua").read_text()
 STATUS = {1: "new", 0: "already_done", 2: "duplicate", 3: "parked"}
+#: How long a stage remembers an article's last commit, to put a late commit of an older entry
+#: back in order (commit.lua). Concurrent consumers and reclaims settle within minutes.
+ORDER_TTL_S = 86_400
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class Committer:
         self._client = client
         self._script = client.register_script(_SCRIPT)
         self._stage = stage
+        self._names = names
         self._group = names.group(stage)
         self._keys = [names.input_stream(stage), names.parked(stage), names.dlq(stage)]
 
@@ -88,6 +92,7 @@ class Committer:
         guard = outcome.guard
         subject = outcome.subject or ""
         args: list[Any] = [self._group, entry, guard.field, guard.token, subject, self._stage, now_rfc3339()]
-        args += [len(outcome.events), *pairs]
+        args += [ORDER_TTL_S, len(outcome.events), *pairs]
         input_stream, parked, dlq = self._keys
-        return [input_stream, guard.key, parked, dlq, *streams], args
+        order = self._names.order(self._stage, subject)
+        return [input_stream, guard.key, parked, dlq, order, *streams], args

@@ -87,6 +87,14 @@ class Names:
         """Hash subject (article id) -> dead-letter id holding that article's later entries back."""
         return f"{self.prefix}:parked:{stage}"
 
+    def order(self, stage: str, subject: str) -> str:
+        """String: the last entry of an article a stage committed, and where its outputs went.
+
+        ``<entry id>|<stream>|<output id>|...``, kept a day (``ORDER_TTL_S``): a commit of an older
+        entry of the article arriving later re-appends these outputs after its own (commit.lua).
+        """
+        return f"{self.prefix}:order:{stage}:{subject}"
+
     def fingerprints(self) -> str:
         """Hash article-id:content-hash -> first submitted event id (exact-duplicate guard).
 

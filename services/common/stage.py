@@ -164,7 +164,8 @@ def outcome_for(
         guard,
         tuple((names.output_stream(stage.name, e.type), e) for e in result.events),
         tuple((names.output_stream(stage.name, e.type), e) for e in result.otherwise),
-        subject=parent.subject,
+        # Ingest's input names no article yet; its output does, and orders the article's commits.
+        subject=parent.subject or next((e.subject for e in result.events if e.subject), None),
     )
 
 

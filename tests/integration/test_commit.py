@@ -172,3 +172,81 @@ async def test_a_server_that_forgot_the_script_still_commits_in_one_round_trip(
     assert await pending_count(redis, stream) == 0
     assert await redis.xlen(output) == 3
     assert await script_exists_calls(redis) == asked
+
+
+def revision(n: int) -> Envelope:
+    """Revision ``n`` of one article's fact (same subject, different event)."""
+    return make_event(
+        "article.duplicate",
+        ArticleDuplicateV1(article_id="a", content_hash=f"{n}" * 64),
+        source="newsfacts/test",
+        stageversion="test/1",
+        subject="a",
+        correlationid=f"corr-{n}",
+        causationid=None,
+    )
+
+
+async def output_events(redis: aioredis.Redis, stream: str) -> list[str]:
+    return [decode(fields[EVENT_FIELD.encode()]).id for _, fields in await redis.xrange(stream)]
+
+
+async def test_an_older_entry_committed_late_is_followed_by_the_newer_entrys_outputs_again(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """Two consumers worked on an article's original and its correction at once and the correction
+    committed first: after the original's outputs, the correction's are appended again, so the
+    article's newest fact is the last one in the stream (what the projector keeps)."""
+    _, [older, newer] = await pending_input(redis, settings, count=2)
+    output = settings.names.stream("ingested")
+    done = settings.names.done("ingest")
+    original, correction = revision(1), revision(2)
+    committer = Committer(redis, settings.names, "ingest")
+
+    def outcome(entry: str, event: Envelope) -> Outcome:
+        return Outcome(entry, Guard(done, entry, entry), ((output, event),), subject="a")
+
+    assert await committer.commit([outcome(newer, correction)]) == ["new"]
+    assert await committer.commit([outcome(older, original)]) == ["new"]
+
+    assert await output_events(redis, output) == [correction.id, original.id, correction.id]
+
+
+async def test_commits_in_order_append_each_output_once(redis: aioredis.Redis, settings: Settings) -> None:
+    """The usual case: the older entry commits first, nothing is appended twice; a redelivery of the
+    older one afterwards appends nothing either."""
+    _, [older, newer] = await pending_input(redis, settings, count=2)
+    output = settings.names.stream("ingested")
+    done = settings.names.done("ingest")
+    first, second = revision(1), revision(2)
+    committer = Committer(redis, settings.names, "ingest")
+    outcomes = [
+        Outcome(older, Guard(done, older, older), ((output, first),), subject="a"),
+        Outcome(newer, Guard(done, newer, newer), ((output, second),), subject="a"),
+    ]
+
+    assert await committer.commit(outcomes) == ["new", "new"]
+    assert await committer.commit(outcomes[:1]) == ["already_done"]
+
+    assert await output_events(redis, output) == [first.id, second.id]
+    assert 0 < await redis.ttl(settings.names.order("ingest", "a")) <= 86_400
+
+
+async def test_a_late_duplicate_notice_does_not_repeat_the_article(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """An exact copy's notice committed after the article it copies appends only the notice."""
+    _, [older, newer] = await pending_input(redis, settings, count=2)
+    output = settings.names.stream("ingested")
+    guard_key = settings.names.fingerprints()
+    article, notice = revision(1), revision(9)
+    committer = Committer(redis, settings.names, "ingest")
+
+    def outcome(entry: str) -> Outcome:
+        guard = Guard(guard_key, "a:hash", entry)  # one fingerprint: the first to commit wins
+        return Outcome(entry, guard, ((output, article),), ((output, notice),), subject="a")
+
+    assert await committer.commit([outcome(newer)]) == ["new"]
+    assert await committer.commit([outcome(older)]) == ["duplicate"]
+
+    assert await output_events(redis, output) == [article.id, notice.id]
