@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         description="Max entries a worker reads at once (a batch of the heaviest stage is ~150 ms of work).",
     )
     block_ms: int = Field(default=100, ge=1, le=60_000, description="Max wait for new entries (ms).")
+    linger_ms: int = Field(
+        default=50,
+        ge=0,
+        le=10_000,
+        description="Under load (a poll brought two batches or more) the projector waits this long "
+        "before the next poll, to fold more entries per transaction (ms).",
+    )
     claim_idle_ms: int = Field(
         default=30_000, ge=100, description="Entries pending this long at a dead consumer are reclaimed (ms)."
     )

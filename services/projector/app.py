@@ -68,6 +68,7 @@ class Projector:
             names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS
         }
         count, block = self._settings.batch_size * 5, self._settings.block_ms
+        linger_from = self._settings.batch_size * 2
         pause = 0.1
         while not self._stop.is_set():
             try:
@@ -87,6 +88,8 @@ class Projector:
                 cursors[names.stream(short)] = text(rows[-1][0])
             applied = store.apply_batch(entries)
             self._log.debug("batch projected", size=len(entries), applied=applied, streams=len(reply))
+            if len(entries) >= linger_from:  # busy: let more arrive, fewer and larger transactions
+                await self._sleep(self._settings.linger_ms / 1000)
 
     async def _read(self, call: Any) -> Any:
         """The read's reply, or None as soon as ``exit()`` is called while it blocks."""
