@@ -12,8 +12,9 @@ from services.enrich.currencies import (
     FRACTIONAL,
     NAMES,
     NEED_SCALE,
+    SHORT_SIGNS,
     SIGNS,
-    crown_currency,
+    country_currency,
 )
 from services.enrich.numwords import NUMBER, parse_number
 
@@ -24,7 +25,7 @@ _SCALES = {
 }  # fmt: skip
 # Scale words may follow after a space; bare letters only when attached ('£450m', '$5bn').
 _SCALE = (
-    r"(?:\s?(?i:trillion|billion|million|thousand|crores?|lakh\s+crores?|lakhs?|bn|mn|mln|bln|tn|trn)|(?:m|b|k))"
+    r"(?:[\s-]?(?i:trillion|billion|million|thousand|crores?|lakh\s+crores?|lakhs?|bn|mn|mln|bln|tn|trn)|(?:m|b|k))"
     r"(?![\w])"
 )
 
@@ -45,12 +46,12 @@ _PERCENT_UNIT = re.compile(
     r"(?P<unit>%|percentage points?|percent|per cent|pct|basis points?|bps|bp|Percent|Per cent)"
 )
 # A dash right after a percentage is a range ('4.50%-4.75%'), not a minus sign.
-_PERCENT_BEFORE = re.compile(rf"(?<![\w.,%])(?P<sign>[-\u2212\u2013])?(?P<num>{NUMBER})\s?$")
+_PERCENT_BEFORE = re.compile(rf"(?<![\w.,%])(?P<sign>[-\u2212\u2013])?(?P<num>{NUMBER})[\s-]?$")
 _LOOK_BACK = 48
 
 
 def _scale(text: str | None) -> float:
-    return _SCALES[" ".join(text.lower().split())] if text else 1.0
+    return _SCALES[" ".join(text.lower().lstrip("-").split())] if text else 1.0
 
 
 def _prefixed(text: str) -> list[Money]:
@@ -59,6 +60,8 @@ def _prefixed(text: str) -> list[Money]:
         if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "$"):
             continue  # the 'S$' of 'US$' or a word ending in 'Rs'
         sign = match["sign"].strip()
+        if sign in SHORT_SIGNS and not match["scale"] and "," not in match["num"]:
+            continue
         value = parse_number(match["num"]) * _scale(match["scale"])
         found.append(
             Money(text=match.group(), value=value, currency=SIGNS.get(sign, sign), offset=match.start())
@@ -77,7 +80,7 @@ def _suffixed(text: str) -> list[Money]:
             name == "pounds" and text.startswith(" of ", name_match.end())
         ):
             continue
-        currency = NAMES.get(name, name) or crown_currency(text, start)
+        currency = NAMES.get(name, name) or country_currency(name, text, start)
         if currency is None:
             continue
         value = parse_number(match["num"]) * _scale(match["scale"]) / (100 if name in FRACTIONAL else 1)
@@ -86,9 +89,20 @@ def _suffixed(text: str) -> list[Money]:
     return found
 
 
+# Pence written with 'p' ('89p'): at most two digits, so '720p' (a video format) is not money.
+_PENCE = re.compile(r"(?<![\w.,$\u00a3\u20ac])(?P<num>\d{1,2}(?:\.\d)?)p(?![\w])")
+
+
+def _pence(text: str) -> list[Money]:
+    return [
+        Money(text=m.group(), value=float(m["num"]) / 100, currency="GBP", offset=m.start())
+        for m in _PENCE.finditer(text)
+    ]
+
+
 def find_money(text: str) -> list[Money]:
     """Amounts with a currency; ranges ('$5-6 billion') take their lower bound."""
-    prefixed = _prefixed(text)
+    prefixed = _prefixed(text) + _pence(text)
     spans = [(m.offset, m.offset + len(m.text)) for m in prefixed]
     suffixed = [m for m in _suffixed(text) if not any(a <= m.offset < b for a, b in spans)]
     return sorted(prefixed + suffixed, key=lambda m: m.offset)

@@ -25,6 +25,14 @@ from services.enrich.numwords import parse_number
         ("ten billion dollars in aid", "ten billion dollars", 1e10, "USD"),
         ("a deal worth 3 million Swiss francs", "3 million Swiss francs", 3e6, "CHF"),
         ("priced at $300,000.", "$300,000", 3e5, "USD"),
+        ("Safaricom made KSh 69.8 billion", "KSh 69.8 billion", 6.98e10, "KES"),
+        ("a N$825 million plan", "N$825 million", 8.25e8, "NAD"),
+        ("Eskom owes R28 billion", "R28 billion", 2.8e10, "ZAR"),
+        ("a ₹1,000-crore deal", "₹1,000-crore", 1e10, "INR"),
+        ("a bar now costs 89p.", "89p", 0.89, "GBP"),
+        ("Nairobi doctors earn 70,000 shillings a month", "70,000 shillings", 7e4, "KES"),
+        ("In Buenos Aires a box costs 33,000 pesos", "33,000 pesos", 3.3e4, "ARS"),
+        ("a loan of 2 billion Mexican pesos", "2 billion Mexican pesos", 2e9, "MXN"),
     ],
 )
 def test_money_amounts_have_value_and_iso_currency(
@@ -51,6 +59,10 @@ def test_money_range_takes_its_lower_bound() -> None:
         "the team won 3 games",
         "it has 300 employees in the next ten years",
         "the 2024 H1 target",
+        "DeepSeek's R1 model",
+        "streams in 720p and 1080p",
+        "rubber soles for 40 shoes",
+        "it costs 500 shillings",  # no country named: which shilling is unknown
     ],
 )
 def test_numbers_that_are_not_money(text: str) -> None:
@@ -70,6 +82,7 @@ def test_numbers_that_are_not_money(text: str) -> None:
         ("raised rates by 25 basis points", "25 basis points", 0.25),
         ("a 50 bps hike", "50 bps", 0.5),
         ("fell -3% on the day", "-3%", -3.0),
+        ("short of the 5-percent threshold", "5-percent", 5.0),
     ],
 )
 def test_percentages_are_in_percent(text: str, surface: str, value: float) -> None:
