@@ -25,6 +25,31 @@ _PREFIX = {"person": "person", "organization": "org", "place": "place"}
 _LIST_GAP = re.compile(r",?\s+(?:and|&)\s+|,\s+")
 
 
+# A wire dateline opening the text: 'NEW DELHI, May 2 (Reuters) -', 'WASHINGTON (AP) —',
+# 'BENGALURU, India, Jan 5 (Reuters) -'. The city is in capitals, which no alias matches.
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][A-Z.'\u2019 -]*[A-Z.])(?:,[ \t]+[A-Z][A-Za-z.]+(?:[ \t][A-Z][A-Za-z.]+)?)?"
+    r"(?:,?[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?[ \t]*(?:\([A-Za-z .]{2,40}\))?[ \t]*[-\u2013\u2014]",
+    re.MULTILINE,
+)
+_LOWER_PARTICLES = frozenset(
+    {"de", "del", "la", "le", "du", "da", "do", "dos", "au", "es", "el", "upon", "on"}
+)
+
+
+def _dateline(gaz: Gazetteer, text: str) -> list[Mention]:
+    """The place of a dateline at the start of the text, if the gazetteer or the towns know it."""
+    match = _DATELINE.match(text)
+    if match is None:
+        return []
+    words = re.split(r"([ -])", match["place"].lower())
+    name = "".join(w if w in _LOWER_PARTICLES or w in " -" else w[:1].upper() + w[1:] for w in words)
+    known = gaz.aliases.get(name) or localities.town(name)
+    if known is None or known.type != "place":
+        return []
+    return [Mention(match.start("place"), match.end("place"), match["place"], known, True, 0)]
+
+
 def _sentence_initial(segment: str, start: int) -> bool:
     return _SENTENCE_START.search(segment, max(0, start - 8), start) is not None
 
@@ -218,7 +243,7 @@ def find_entities(title: str, text: str) -> list[Entity]:
     gaz = gazetteer()
     segments = {False: title, True: text}
     taken = {in_text: bytearray(len(segment)) for in_text, segment in segments.items()}
-    in_text = _refined(segments, _known_mentions(gaz, text, True), gaz.aliases)
+    in_text = _refined(segments, _known_mentions(gaz, text, True) + _dateline(gaz, text), gaz.aliases)
     said = {m.surface for m in in_text}
     # Title case says nothing: an ambiguous alias ('Snap', 'Shell') counts there only if the text uses it.
     in_title = [

@@ -134,6 +134,10 @@ _SUBDIVISION_SUFFIX = re.compile(
 )
 
 
+# Diacritics of romanised Indic, Arabic, Persian and Turkic names, which English news leaves out.
+_ROMANISATION_MARKS = frozenset("āīūēōṭḍṇṣṛḥḩḑṯẓġḳ\u2018\u2019\u02bc\u02bb")
+
+
 def _subdivisions(builder: _Builder) -> None:
     """States, provinces and regions of every country, id ``place:<ISO 3166-2 code>``.
 
@@ -162,8 +166,10 @@ def _subdivisions(builder: _Builder) -> None:
     for name, countries in named.items():
         if len(countries) == 1:
             code = units[name]
-            # English news writes 'Rio Negro'; a one-word fold may be an English word ('Falcón').
-            aliases = [name, _fold(name)] if " " in name else [name]
+            # English news writes 'Rio Negro' and 'Bihar' (ISO: 'Bihār'); a one-word fold of a
+            # Spanish or French name may be an English word ('Falcón'), one of a romanised name not.
+            folds = " " in name or bool(_ROMANISATION_MARKS.intersection(name))
+            aliases = [name, _fold(name)] if folds else [name]
             builder.add(Known(f"place:{code}", _fold(name) or name, "place"), aliases)
 
 

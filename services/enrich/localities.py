@@ -86,6 +86,11 @@ def _towns() -> dict[str, Known]:
     return towns
 
 
+def town(name: str) -> Known | None:
+    """The GeoNames town of that name (at least 15,000 people), if any."""
+    return _towns().get(name)
+
+
 def candidates(text: str, regions: frozenset[str]) -> Iterator[tuple[Candidate, Known]]:
     """Places named by context; regions are the known states and countries ('Vermont')."""
     towns = _towns()

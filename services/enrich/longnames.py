@@ -135,7 +135,8 @@ def candidates(text: str) -> Iterator[Candidate]:
             yield found
     for start, end, _ in _ORG_POSSESSIVE.spans(text):
         found = _trim(text, start, end, "organization")
-        if found and re.search(r"\w['\u2019]s ", found.surface):
+        owner = re.search(r"(\w+)['\u2019]s ", found.surface) if found else None
+        if found and owner and owner[1] in v.POSSESSIVE_NOUNS:
             yield found
     for start, end, _ in _PLACE_SUFFIXED.spans(text):
         found = _trim(text, start, end, "place")

@@ -90,7 +90,8 @@ ORG_SUFFIXES = _words("""
     Producers Leaders Program Programme Network News Police Army Navy Union League Club Alliance
     Coalition Parliament Assembly Congress Tribunal Museum Library Laboratory Laboratories
     Observatory Railway Railways Motor Electric Power Brands Stores Media Broadcasting Sports
-    Office Court Secretariat Directorate Inspectorate Agencies
+    Office Court Secretariat Directorate Inspectorate Agencies International Records Makers Command
+    Survey Branch Unit Communion Fighters Movement Front Brigade Battalion Regulator Mission
 """)
 
 # Suffixes that may follow a known company and still mean the same company ('Xiaomi Corp.').
@@ -161,4 +162,13 @@ GENERIC_PLACE_WORDS = _words("""
     Mountain Mountains River Rivers Sea Bay Plains Interior Metropolitan Region Province District
     Territory State Federal North-East North-West South-East South-West Northeast Northwest
     Southeast Southwest Far Great Greater New Old Saint St. San Santa
+""")
+
+# Plural nouns an organisation's name may hold in the possessive ("Boston Children's Hospital",
+# "European People's Party"). Any other possessive names an owner ("South Africa's Vodacom Group",
+# "Merz's Christian Democratic Union"): the organisation is what follows it.
+POSSESSIVE_NOUNS = _words("""
+    Children People Women Men Veterans Workers Farmers Teachers Nurses Citizens Mothers Fathers
+    Traders Sailors Soldiers Fishermen Employers Writers Artists Consumers Taxpayers Patients
+    Nations Peoples Students Pensioners Doctors Girls Boys Ladies Gentlemen Seamen Miners Builders
 """)

@@ -14,6 +14,10 @@ def ids(text: str, title: str = "") -> set[str]:
     return {entity.id for entity in find_entities(title, text)}
 
 
+def names(entities: list[Entity]) -> set[tuple[str, str]]:
+    return {(e.name, e.type) for e in entities}
+
+
 def entity(text: str, ident: str, title: str = "") -> Entity:
     [found] = [e for e in find_entities(title, text) if e.id == ident]
     return found
@@ -187,3 +191,47 @@ def test_gazetteer_files_are_well_formed() -> None:
             prefix = "person:" if name == "people.tsv" else prefixes[columns[2]]
             assert ident.startswith(prefix), line
     assert len(seen) > 600
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("NEW DELHI, May 2 (Reuters) - The central bank held rates.", "New Delhi"),
+        ("WASHINGTON (AP) \u2014 The Senate voted on Tuesday.", "Washington, D.C."),
+        ("PORT-AU-PRINCE, Haiti (AP) \u2014 Gangs blocked the road.", "Port-au-Prince"),
+    ],
+)
+def test_the_city_of_a_wire_dateline_is_a_place(text: str, place: str) -> None:
+    """Datelines are in capitals, which no alias matches; the city is read from them."""
+    assert (place, "place") in names(find_entities("", text))
+
+
+def test_capitals_that_are_not_a_dateline_name_no_place() -> None:
+    """A line in capitals without a date, agency or dash after it is not a dateline."""
+    assert names(find_entities("", "BREAKING NEWS: markets fell sharply.")) == set()
+
+
+def test_a_possessive_owner_is_not_part_of_the_organisation() -> None:
+    """ "South Africa's Vodacom Group" is a place and a company, not one organisation."""
+    found = names(find_entities("", "South Africa's Vodacom Group said profit rose."))
+    assert ("Vodacom Group", "organization") in found
+    assert ("South Africa", "place") in found
+    assert not any("'s" in name for name, _ in found)
+
+
+def test_a_plural_possessive_stays_inside_the_name() -> None:
+    """ "Boston Children's Hospital" is one organisation."""
+    found = names(find_entities("", "Doctors at Boston Children's Hospital said the trial worked."))
+    assert ("Boston Children's Hospital", "organization") in found
+
+
+def test_states_and_provinces_of_every_country_are_places() -> None:
+    """ISO 3166-2 subdivisions, written as English news does (no romanisation marks)."""
+    found = names(find_entities("", "Heat waves hit Bihar, Rajasthan and the province of Sindh."))
+    assert {("Bihar", "place"), ("Rajasthan", "place"), ("Sindh", "place")} <= found
+
+
+def test_organisation_words_outweigh_a_speech_verb() -> None:
+    """'Relief International said' is an organisation, not a person."""
+    found = names(find_entities("", "Relief International said clinics had closed."))
+    assert ("Relief International", "organization") in found
