@@ -37,7 +37,7 @@ _PRODUCT_TAIL = re.compile(
 _SUFFIX = "|".join(re.escape(w) for w in sorted(v.ORG_SUFFIXES - _COMPANY_TAIL, key=len, reverse=True))
 _ORG_TAIL = re.compile(rf"(?:[ \t]{WORD}){{0,2}}[ \t](?:{_SUFFIX})(?![\w'\u2019-])")
 _MODEL_CODE = re.compile(
-    r"[ \t](?:[A-Z]{1,2}-?\d{2,4}[A-Za-z]{0,3})(?:[ \t](?:Pro|Max|MAX|neo|Ultra))?(?![\w-])"
+    r"[ \t](?:[A-Z]{1,3}-?\d{2,4}[A-Za-z]{0,3})(?:[ \t](?:Pro|Max|MAX|neo|Ultra))?(?![\w-])"
 )
 
 

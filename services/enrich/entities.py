@@ -90,6 +90,8 @@ def _pattern_mentions(gaz: Gazetteer, text: str, known: list[Mention]) -> tuple[
     weak: list[Mention] = []
     given = recognizer.given_names()
     for candidate in [*recognizer.candidates("".join(masked)), *longnames.candidates(prose)]:
+        if candidate.type == "organization" and _joins_known(gaz, candidate.surface):
+            continue  # 'BP and Kosmos Energy' are two companies, not one
         # 'Jordan Bardella' starts with a country, but his given name says he is a person.
         named = not candidate.weak and candidate.surface.split()[0] in given
         if candidate.type == "person" and not named and any(_clashes(candidate, p) for p in places):
@@ -101,6 +103,14 @@ def _pattern_mentions(gaz: Gazetteer, text: str, known: list[Mention]) -> tuple[
     for candidate, known_place in localities.candidates(prose, regions):
         found.append(Mention(candidate.start, candidate.end, candidate.surface, known_place, True, 1))
     return found, weak
+
+
+def _joins_known(gaz: Gazetteer, surface: str) -> bool:
+    """A name of the form 'X and Y' where X or Y alone is a known entity."""
+    parts = re.split(r" (?:and|&) ", surface)
+    return len(parts) > 1 and any(
+        re.sub(rf"[ \t]+(?:{v.COMPANY_SUFFIXES})$", "", part) in gaz.aliases for part in parts
+    )
 
 
 @functools.cache

@@ -11,7 +11,9 @@ ABBREVIATION = r"(?:Corp|Inc|Ltd|Co|Jr|Sr|Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Gov|Lt|C
 WORD = rf"[{UPPER}][{LOWER}]+(?:[{UPPER}][{LOWER}]+)?(?:[-'\u2019][{UPPER}][{LOWER}]+|-[{LOWER}]+)*"
 INITIAL = rf"[{UPPER}]\."
 ACRONYM = rf"[{UPPER}]{{2,6}}(?![\w.])"
-TOKEN = rf"(?:{ABBREVIATION}|{WORD}|{INITIAL}|{ACRONYM}|&)"
+# Arabic and other name particles joined to the next word: 'al-Burhan', 'bin-Salman', 'el-Sisi'.
+JOINED = rf"(?:al|el|ad|as|ash|bin|ibn|abu|ben)-{WORD}"
+TOKEN = rf"(?:{ABBREVIATION}|{WORD}|{INITIAL}|{ACRONYM}|{JOINED}|&)"
 PARTICLE = r"(?:de|da|del|der|den|di|du|van|von|la|le|bin|al|el|ibn|dos|das)"
 GAP = r"[ \t]+"
 # A word inside a long official name: also possessives ('People's') and numbers ('Capital One').
