@@ -26,10 +26,12 @@ _LIST_GAP = re.compile(r",?\s+(?:and|&)\s+|,\s+")
 
 
 # A wire dateline opening the text: 'NEW DELHI, May 2 (Reuters) -', 'WASHINGTON (AP) —',
-# 'BENGALURU, India, Jan 5 (Reuters) -'. The city is in capitals, which no alias matches.
+# 'BENGALURU, India, Jan 5 (Reuters) -', 'MUMBAI: ' (Indian papers). The city is in capitals,
+# which no alias matches.
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][A-Z.'\u2019 -]*[A-Z.])(?:,[ \t]+[A-Z][A-Za-z.]+(?:[ \t][A-Z][A-Za-z.]+)?)?"
-    r"(?:,?[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?[ \t]*(?:\([A-Za-z .]{2,40}\))?[ \t]*[-\u2013\u2014]",
+    r"(?:,?[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?[ \t]*(?:\([A-Za-z .]{2,40}\))?"
+    r"[ \t]*(?:[-\u2013\u2014]|:[ \t])",
     re.MULTILINE,
 )
 _LOWER_PARTICLES = frozenset(

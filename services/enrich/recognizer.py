@@ -19,7 +19,7 @@ from services.enrich.tokens import ACRONYM, GAP, PARTICLE, TOKEN, WORD, Candidat
 
 _RUN = re.compile(rf"(?<![\w.]){TOKEN}(?:{GAP}(?:{PARTICLE}{GAP}){{0,2}}{TOKEN})*")
 _PIECE = re.compile(rf"{TOKEN}|{PARTICLE}")
-_BEFORE_PERSON = re.compile(rf"\b(?:{v.TITLE_WORDS})\s*,?\s*$", re.IGNORECASE)
+_BEFORE_PERSON = re.compile(rf"\b(?:{v.TITLE_WORDS}|{v.OCCUPATION_BEFORE})\s*,?\s*$", re.IGNORECASE)
 _AFTER_PERSON = re.compile(
     rf"^(?:,?\s+(?:{v.SPEECH_VERBS})\b|,\s+(?:who|whose)\b|,\s+\d{{1,3}},"
     rf"|,\s+(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w\u2019'.&-]+\s+){{0,4}}?(?:{v.TITLE_WORDS})\b)"
@@ -123,8 +123,14 @@ def _people(text: str, pieces: list[_Piece], run_start: int, run_end: int) -> It
             segment.append(piece)
 
 
+# A wire byline, '(Reporting by Jane Doe; Editing by John Roe)': all names, yet not a headline.
+_BYLINE = re.compile(r"^\s*\(?(?:Reporting|Writing|Editing|Additional reporting|Compiled) by ")
+
+
 def _headline_case(line: str) -> bool:
     """Lines in title case ('Yen Slides as Japan Election Boosts') carry no capitalisation signal."""
+    if _BYLINE.match(line):
+        return False
     words = [word for word in re.findall(r"[^\W\d_][\w\u2019'-]*", line) if len(word) >= 4]
     share = sum(1 for word in words if word[0].isupper()) / max(1, len(words))
     sentence = line.rstrip().rstrip('"\u201d\u2019)').endswith((".", "!", "?"))

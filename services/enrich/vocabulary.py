@@ -41,8 +41,13 @@ TITLE_WORDS = (
     "defender|goalkeeper|quarterback|chancellor|lawmaker|legislator|congressman|congresswoman|"
     "ambassador|envoy|researcher|scientist|attorney|lawyer|prosecutor|commissioner|premier|"
     "leader|deputy|partner|trader|investor|billionaire|entrepreneur|actor|actress|singer|"
-    "reporter|correspondent|editor|CEO|CFO|COO|CTO|boss|head|said|says|told|according to"
+    "reporter|correspondent|editor|CEO|CFO|COO|CTO|boss|head|said|says|told|according to|chief|"
+    "administrator|wicketkeeper|batter|bowler|all-rounder|winger|forward|widow|widower|"
+    "reporting by|editing by|writing by|additional reporting by|compiled by"
 )
+# Occupations by their ending, right before a name ('said glaciologist Lena Hartmann'); after a name
+# they describe someone else too often ('..., a group founded by activist Edward Blum').
+OCCUPATION_BEFORE = r"[a-z]{3,}(?:ologist|ician|ographer|ist)"
 
 # Verbs of speech after a name ('Jane Doe said') mark a person.
 SPEECH_VERBS = (

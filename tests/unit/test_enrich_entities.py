@@ -235,3 +235,26 @@ def test_organisation_words_outweigh_a_speech_verb() -> None:
     """'Relief International said' is an organisation, not a person."""
     found = names(find_entities("", "Relief International said clinics had closed."))
     assert ("Relief International", "organization") in found
+
+
+def test_bylines_and_occupations_introduce_people() -> None:
+    """Wire bylines name reporters and editors; 'said glaciologist X' names a scientist."""
+    text = (
+        '"It is a tipping point," said glaciologist Lena Hartmann.\n\n'
+        "(Reporting by Wanjiru Kamau; Editing by Thomas Halvorsen)"
+    )
+    found = names(find_entities("", text))
+    assert {("Lena Hartmann", "person"), ("Wanjiru Kamau", "person"), ("Thomas Halvorsen", "person")} <= found
+
+
+def test_an_occupation_after_a_name_describes_someone_else() -> None:
+    """', a group founded by activist Edward Blum' does not make the group a person."""
+    found = names(
+        find_entities("", "The suit was brought by Fair Admissions, a group founded by activist Edward Blum.")
+    )
+    assert ("Fair Admissions", "person") not in found
+
+
+def test_a_colon_dateline_names_its_city() -> None:
+    """Indian papers write 'MUMBAI: ...'."""
+    assert ("Mumbai", "place") in names(find_entities("", "MUMBAI: Shares of Tata Motors rose on Monday."))
