@@ -29,7 +29,7 @@ _LIST_GAP = re.compile(r",?\s+(?:and|&)\s+|,\s+")
 # 'BENGALURU, India, Jan 5 (Reuters) -', 'MUMBAI: ' (Indian papers). The city is in capitals,
 # which no alias matches.
 _DATELINE = re.compile(
-    r"^[ \t]*(?P<place>[A-Z][A-Z.'\u2019 -]*[A-Z.])(?:,[ \t]+[A-Z][A-Za-z.]+(?:[ \t][A-Z][A-Za-z.]+)?)?"
+    r"^[ \t]*(?P<place>[A-Z][A-Z.'\u2019 /-]*[A-Z.])(?:,[ \t]+[A-Z][A-Za-z.]+(?:[ \t][A-Z][A-Za-z.]+)?)?"
     r"(?:,?[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?[ \t]*(?:\([A-Za-z .]{2,40}\))?"
     r"[ \t]*(?:[-\u2013\u2014]|:[ \t])",
     re.MULTILINE,
@@ -40,16 +40,19 @@ _LOWER_PARTICLES = frozenset(
 
 
 def _dateline(gaz: Gazetteer, text: str) -> list[Mention]:
-    """The place of a dateline at the start of the text, if the gazetteer or the towns know it."""
+    """The places of a dateline at the start of the text ('DUBAI/WASHINGTON, ...'), if known."""
     match = _DATELINE.match(text)
     if match is None:
         return []
-    words = re.split(r"([ -])", match["place"].lower())
-    name = "".join(w if w in _LOWER_PARTICLES or w in " -" else w[:1].upper() + w[1:] for w in words)
-    known = gaz.aliases.get(name) or localities.town(name)
-    if known is None or known.type != "place":
-        return []
-    return [Mention(match.start("place"), match.end("place"), match["place"], known, True, 0)]
+    found = []
+    for part in re.finditer(r"[^/]+", match["place"]):
+        words = re.split(r"([ -])", part.group().strip().lower())
+        name = "".join(w if w in _LOWER_PARTICLES or w in " -" else w[:1].upper() + w[1:] for w in words)
+        known = gaz.aliases.get(name) or localities.town(name)
+        if known is not None and known.type == "place":
+            start = match.start("place") + part.start()
+            found.append(Mention(start, start + len(part.group()), part.group(), known, True, 0))
+    return found
 
 
 def _sentence_initial(segment: str, start: int) -> bool:

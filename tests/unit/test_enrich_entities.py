@@ -199,6 +199,8 @@ def test_gazetteer_files_are_well_formed() -> None:
         ("NEW DELHI, May 2 (Reuters) - The central bank held rates.", "New Delhi"),
         ("WASHINGTON (AP) \u2014 The Senate voted on Tuesday.", "Washington, D.C."),
         ("PORT-AU-PRINCE, Haiti (AP) \u2014 Gangs blocked the road.", "Port-au-Prince"),
+        ("GENEVA/STOCKHOLM, Aug 15 (Reuters) - The WHO declared an emergency.", "Geneva"),
+        ("GENEVA/STOCKHOLM, Aug 15 (Reuters) - The WHO declared an emergency.", "Stockholm"),
     ],
 )
 def test_the_city_of_a_wire_dateline_is_a_place(text: str, place: str) -> None:
