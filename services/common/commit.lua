@@ -19,13 +19,15 @@
 -- stores its token and appends the primary outputs; a commit with the same token
 -- (a redelivery) appends nothing; a commit with another token (an exact
 -- duplicate submission) appends the alternative outputs instead, once per token.
--- Returns 1 (new), 0 (already done), 2 (alternative) or 3 (parked).
+-- Returns 1 (new), 0 (already done), 2 (alternative), 3 (parked) or 4 (reasserted, below).
 --
 -- Order: two consumers of a scaled stage may work on two entries of one article at once (an
 -- original and its correction) and commit them in either order. A primary commit records its
--- entry id and output ids in the order key. When an older entry's primary commit comes after a
--- newer one's, its outputs are appended and then the newer entry's outputs are appended again
--- (same events, same ids), so in every stream the article's newest facts come last.
+-- entry id, guard field and output ids in the order key. When an older entry's primary commit
+-- comes after a newer one's, its outputs are appended and then the newer entry's outputs are
+-- appended again (same events, same ids), so in every stream the article's newest facts come last.
+-- Downstream, that repeated input is already done; it is 'reasserted': its outputs are appended
+-- again if another input's facts came last in between, so the order carries through every stage.
 local held = ARGV[5] ~= '' and redis.call('HGET', KEYS[3], ARGV[5])
 local release = held and held == 'holding:' .. ARGV[2]
 if held and not release then
@@ -65,34 +67,47 @@ else
   status = 0
   first, last = 1, 0
 end
+-- The order key: '<entry id>|<guard field>|<stream>|<output id>|...' of the last entry whose
+-- outputs are the article's newest at this stage.
+local ordered = ARGV[5] ~= '' and ARGV[2] ~= ''
+local prior = {}
+if ordered then
+  local value = redis.call('GET', KEYS[5])
+  if value then
+    for part in string.gmatch(value, '[^|]+') do prior[#prior + 1] = part end
+  end
+end
+local function older(a, b)
+  local ams, aseq = string.match(a, '^(%d+)-(%d+)$')
+  local bms, bseq = string.match(b, '^(%d+)-(%d+)$')
+  ams, aseq, bms, bseq = tonumber(ams), tonumber(aseq), tonumber(bms), tonumber(bseq)
+  return ams < bms or (ams == bms and aseq < bseq)
+end
+local late = ordered and status == 1 and prior[1] ~= nil and older(ARGV[2], prior[1])
+local newer = ordered and prior[1] ~= nil and older(prior[1], ARGV[2])
+if status == 0 and newer and prior[2] ~= ARGV[3] then
+  -- A newer entry of an input already turned into facts (an input appended again to restore its
+  -- order upstream), while another input's facts came last here: its facts come last again.
+  status = 4
+  first, last = 10, 9 + 2 * n
+end
 local appended = {}
 for i = first, last, 2 do
   local key = KEYS[5 + tonumber(ARGV[i])]
   appended[#appended + 1] = key
   appended[#appended + 1] = redis.call('XADD', key, '*', 'event', ARGV[i + 1])
 end
-if status == 1 and ARGV[5] ~= '' and ARGV[2] ~= '' then
-  local newer = redis.call('GET', KEYS[5])
-  local function key_of(id)
-    local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-    return tonumber(ms), tonumber(seq)
+if late then
+  for i = 3, #prior, 2 do
+    local rows = redis.call('XRANGE', prior[i], prior[i + 1], prior[i + 1])
+    if rows[1] then redis.call('XADD', prior[i], '*', unpack(rows[1][2])) end
   end
-  local later = false
-  local parts = {}
-  if newer then
-    for part in string.gmatch(newer, '[^|]+') do parts[#parts + 1] = part end
-    local ms, seq = key_of(ARGV[2])
-    local nms, nseq = key_of(parts[1])
-    later = nms > ms or (nms == ms and nseq > seq)
-  end
-  if later then
-    for i = 2, #parts, 2 do
-      local rows = redis.call('XRANGE', parts[i], parts[i + 1], parts[i + 1])
-      if rows[1] then redis.call('XADD', parts[i], '*', unpack(rows[1][2])) end
-    end
-  else
-    redis.call('SET', KEYS[5], ARGV[2] .. '|' .. table.concat(appended, '|'), 'EX', ARGV[8])
-  end
+elseif ordered and (status == 1 or status == 4) then
+  redis.call('SET', KEYS[5], ARGV[2] .. '|' .. ARGV[3] .. '|' .. table.concat(appended, '|'), 'EX', ARGV[8])
+elseif ordered and status == 0 and newer then
+  -- The same input again, later in the stream: its facts are still the newest; remember the position.
+  prior[1] = ARGV[2]
+  redis.call('SET', KEYS[5], table.concat(prior, '|'), 'EX', ARGV[8])
 end
 if ARGV[2] ~= '' then
   redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])

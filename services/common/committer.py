@@ -19,7 +19,7 @@ from services.common.envelope import Envelope, encode, now_rfc3339
 from services.common.names import Names, text
 
 _SCRIPT = files("services.common").joinpath("commit.lua").read_text()
-STATUS = {1: "new", 0: "already_done", 2: "duplicate", 3: "parked"}
+STATUS = {1: "new", 0: "already_done", 2: "duplicate", 3: "parked", 4: "reasserted"}
 #: How long a stage remembers an article's last commit, to put a late commit of an older entry
 #: back in order (commit.lua). Concurrent consumers and reclaims settle within minutes.
 ORDER_TTL_S = 86_400

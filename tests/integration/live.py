@@ -13,9 +13,10 @@ import orjson
 import redis.asyncio as aioredis
 from faststream import FastStream
 
-from services.common.names import LOG_STREAMS
+from services.common.names import LOG_STREAMS, text
 from services.common.settings import Settings
 from services.common.stage import Stage
+from services.common.status import stream_status
 from services.common.worker import worker_app
 from services.projector import queries
 from services.projector.app import projector_app
@@ -66,3 +67,16 @@ def ended(settings: Settings, correlation_ids: list[str]) -> bool:
 async def lengths(client: aioredis.Redis, settings: Settings) -> dict[str, int]:
     """Entries per log stream."""
     return {short: int(await client.xlen(settings.names.stream(short))) for short in LOG_STREAMS}
+
+
+async def drained(client: aioredis.Redis, settings: Settings) -> bool:
+    """No stage has anything unread or pending, and the projector has applied every stream's end."""
+    for row in await stream_status(client, settings.names):
+        if any(g.lag != 0 or g.pending for g in row.groups):
+            return False
+    ends = {}
+    for short in LOG_STREAMS:
+        last = await client.xrevrange(settings.names.stream(short), count=1)
+        ends[short] = text(last[0][0]) if last else "0-0"
+    stored = read(settings, lambda conn: dict(conn.execute("SELECT stream, ms || '-' || seq FROM positions")))
+    return stored is not None and all(stored.get(s, "0-0") == end for s, end in ends.items())

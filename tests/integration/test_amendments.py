@@ -9,7 +9,10 @@ import pytest
 import redis.asyncio as aioredis
 
 from services.common.settings import Settings
+from services.common.worker import worker_app
+from services.ingest.logic import ingest, validate
 from services.projector import audit, queries
+from services.projector.app import projector_app
 from services.projector.store import ReadModelStore
 from services.projector.views import ArticleView
 from services.publish.amendments import correction, retraction, send
@@ -17,7 +20,8 @@ from services.publish.publisher import publish
 from services.replay.rebuild import replay_into
 from services.replay.selection import Selection, select_inputs
 from services.stages import STAGES
-from tests.integration.live import ended, item, pipeline, read, until
+from tests.integration.live import drained, ended, item, pipeline, read, until
+from tests.support import eventually, running
 
 pytestmark = pytest.mark.redis
 
@@ -126,3 +130,44 @@ async def test_a_retraction_removes_the_article_everywhere_and_a_rebuild_agrees(
     ):
         await replay_into(redis, names, rebuilt, batch=3)
         assert rebuilt.checksum() == live.checksum()
+
+
+async def test_corrections_racing_their_originals_through_scaled_stages_always_win(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """Every original is followed at once by its correction, and every stage runs two consumers
+    taking one entry at a time, so an original and its correction are processed side by side and
+    may commit in either order. The read models must end on every correction."""
+    names = settings.names
+    one_by_one = settings.model_copy(update={"batch_size": 1})
+    articles = 24
+    sent = []
+    for n in range(articles):
+        url = f"https://example.com/race/{n}"
+        original = item(
+            f"o{n}", title=f"Race {n}", url=url, body=f"The first text of story {n} about harbours."
+        )
+        published = await publish(redis, names, [original])
+        article_id = ingest(validate(dict(original.article))).article_id
+        fix = correction(
+            article_id, {"title": f"Race {n}", "url": url, "body": f"Corrected story {n} on ports."}, "fix"
+        )
+        await send(redis, names, fix)
+        sent.append((article_id, [*published.correlation_ids, fix.correlationid]))
+
+    apps = [
+        worker_app(stage, one_by_one, consumer=f"{stage.name}-{k}")
+        for stage in STAGES.values()
+        for k in (1, 2)
+    ]
+    async with running(*apps, projector_app(one_by_one)):
+        every = [c for _, ids in sent for c in ids]
+        await until(lambda: ended(settings, every), "every original and correction to end", within=120)
+        await eventually(lambda: drained(redis, settings), "every stage and the projector to drain", 60)
+
+    for article_id, _ in sent:
+        view = _article(settings, article_id)
+        assert view is not None
+        assert view.text is not None and view.text.startswith("Corrected story"), (article_id, view.text)
+        found = read(settings, lambda c: queries.search(c, "harbours")) or []
+        assert article_id not in {hit.article_id for hit in found}, "the original's text is still searchable"

@@ -250,3 +250,47 @@ async def test_a_late_duplicate_notice_does_not_repeat_the_article(
     assert await committer.commit([outcome(older)]) == ["duplicate"]
 
     assert await output_events(redis, output) == [article.id, notice.id]
+
+
+async def test_an_input_repeated_upstream_makes_its_facts_the_newest_again(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """Downstream of a repair the corrected input arrives again, already done. If the original's
+    facts came last in between, its facts are appended again ('reasserted'); if it comes before
+    the original's late commit, that commit puts them back after its own."""
+    _, [first, second, third] = await pending_input(redis, settings, count=3)
+    output = settings.names.stream("cleaned")
+    done = settings.names.done("clean")
+    corrected, original = revision(2), revision(1)
+    committer = Committer(redis, settings.names, "clean")
+
+    def outcome(entry: str, field: str, event: Envelope) -> Outcome:
+        return Outcome(entry, Guard(done, field, field), ((output, event),), subject="a")
+
+    # corrected input at `first`, the original at `second`, the corrected one again at `third`
+    assert await committer.commit([outcome(first, "corrected", corrected)]) == ["new"]
+    assert await committer.commit([outcome(second, "original", original)]) == ["new"]
+    assert await committer.commit([outcome(third, "corrected", corrected)]) == ["reasserted"]
+    assert await output_events(redis, output) == [corrected.id, original.id, corrected.id]
+    assert await committer.commit([outcome(third, "corrected", corrected)]) == ["already_done"]
+    assert await redis.xlen(output) == 3
+
+
+async def test_a_repeated_input_committed_before_the_late_original_still_ends_last(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """The repeated corrected input is done first (nothing to append); the original then commits
+    late, behind it, and the corrected facts are appended after the original's."""
+    _, [first, second, third] = await pending_input(redis, settings, count=3)
+    output = settings.names.stream("cleaned")
+    done = settings.names.done("clean")
+    corrected, original = revision(2), revision(1)
+    committer = Committer(redis, settings.names, "clean")
+
+    def outcome(entry: str, field: str, event: Envelope) -> Outcome:
+        return Outcome(entry, Guard(done, field, field), ((output, event),), subject="a")
+
+    assert await committer.commit([outcome(first, "corrected", corrected)]) == ["new"]
+    assert await committer.commit([outcome(third, "corrected", corrected)]) == ["already_done"]
+    assert await committer.commit([outcome(second, "original", original)]) == ["new"]
+    assert await output_events(redis, output) == [corrected.id, original.id, corrected.id]
