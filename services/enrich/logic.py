@@ -13,6 +13,7 @@ from services.common.events.facts import CleanArticle, DateMention, Entity, Mone
 from services.enrich.dates import find_dates
 from services.enrich.entities import find_entities
 from services.enrich.gazetteer import gazetteer
+from services.enrich.localcurrency import localise
 from services.enrich.numbers import find_money, find_percentages, headline_money
 from services.enrich.tone import find_tone
 
@@ -41,9 +42,10 @@ def enrich(article: CleanArticle) -> Enrichment:
     dates = find_dates(article.text, article.published_at)
     in_text = {p.value for p in percentages}
     said = {d.text.casefold() for d in dates}
+    entities = find_entities(article.title, article.text)
     return Enrichment(
-        entities=find_entities(article.title, article.text),
-        money=money + headline_money(article.title, money),
+        entities=entities,
+        money=localise(money + headline_money(article.title, money), entities, article.text),
         percentages=percentages
         + [
             p.model_copy(update={"offset": 0})

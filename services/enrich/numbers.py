@@ -13,6 +13,7 @@ from services.enrich.currencies import (
     NAMES,
     NEED_SCALE,
     SHORT_SIGNS,
+    SIGN_WORDS,
     SIGNS,
     country_currency,
 )
@@ -60,12 +61,15 @@ def _prefixed(text: str) -> list[Money]:
         if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "$"):
             continue  # the 'S$' of 'US$' or a word ending in 'Rs'
         sign = match["sign"].strip()
-        if sign in SHORT_SIGNS and not match["scale"] and "," not in match["num"]:
+        if sign in SHORT_SIGNS and not (match["scale"] or re.search(r",\d{3}|\.\d\d$", match["num"])):
+            continue  # 'R28 billion', 'R1,500', 'R3.40'; not the 'R1' of a product
+        currency = SIGNS.get(sign, sign)
+        if sign in SIGN_WORDS:
+            currency = country_currency(SIGN_WORDS[sign], text, match.start()) or currency
+        if not currency:
             continue
         value = parse_number(match["num"]) * _scale(match["scale"])
-        found.append(
-            Money(text=match.group(), value=value, currency=SIGNS.get(sign, sign), offset=match.start())
-        )
+        found.append(Money(text=match.group(), value=value, currency=currency, offset=match.start()))
     return found
 
 
@@ -89,14 +93,16 @@ def _suffixed(text: str) -> list[Money]:
     return found
 
 
-# Pence written with 'p' ('89p'): at most two digits, so '720p' (a video format) is not money.
-_PENCE = re.compile(r"(?<![\w.,$\u00a3\u20ac])(?P<num>\d{1,2}(?:\.\d)?)p(?![\w])")
+# Pence written with 'p' ('89p', a share price of '412p'); video formats ('720p') are not money.
+_PENCE = re.compile(r"(?<![\w.,$\u00a3\u20ac])(?P<num>\d{1,4}(?:\.\d)?)p(?![\w])")
+_VIDEO_FORMATS = frozenset({"144", "240", "360", "480", "576", "720", "1080", "1440", "2160", "4320"})
 
 
 def _pence(text: str) -> list[Money]:
     return [
         Money(text=m.group(), value=float(m["num"]) / 100, currency="GBP", offset=m.start())
         for m in _PENCE.finditer(text)
+        if m["num"] not in _VIDEO_FORMATS
     ]
 
 

@@ -114,3 +114,67 @@ def test_title_facts_repeated_in_the_text_are_not_doubled() -> None:
     facts = enrich(_article("Firm Raises $5 Million in 2024", "The firm raised $5 million in 2024."))
     assert [(m.value, m.offset) for m in facts.money] == [(5e6, 16)]
     assert [d.text for d in facts.dates] == ["2024"]
+
+
+def article(text: str, title: str = "Budget") -> CleanArticle:
+    return CleanArticle(
+        article_id="a",
+        title=title,
+        text=text,
+        language="en",
+        language_confidence=0.99,
+        word_count=len(text.split()),
+        url=None,
+        source=None,
+        published_at="2025-02-18T09:00:00Z",
+        extractor="plain",
+    )
+
+
+def amounts(text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.currency) for m in enrich(article(text)).money]
+
+
+def test_a_bare_dollar_in_a_dollar_countrys_story_is_its_own_dollar() -> None:
+    """Local press writes its dollar as '$'; the dateline and the places say which."""
+    text = (
+        "SINGAPORE (The Straits Times) - Every household in Singapore will get $800 in vouchers, "
+        "and the budget sets aside S$3 billion for a fund."
+    )
+    assert amounts(text) == [("$800", "SGD"), ("S$3 billion", "SGD")]
+
+
+def test_a_bracketed_conversion_after_a_marked_amount_stays_in_us_dollars() -> None:
+    """Wire style: 'S$1.2 billion ($900 million)' converts to US dollars."""
+    text = "SINGAPORE, Feb 18 (Reuters) - Singapore will spend S$1.2 billion ($900 million) on its ports."
+    assert amounts(text) == [("S$1.2 billion", "SGD"), ("$900 million", "USD")]
+
+
+def test_a_bare_dollar_elsewhere_is_the_us_dollar() -> None:
+    """A story about Kenya that quotes dollars means US dollars; its shillings are Kenyan."""
+    text = (
+        "NAIROBI (Reuters) - Kenya raised Sh30 billion in taxes and borrowed $1.5 billion, the treasury said."
+    )
+    assert amounts(text) == [("Sh30 billion", "KES"), ("$1.5 billion", "USD")]
+
+
+def test_rupees_take_the_country_of_the_story() -> None:
+    """'Rs' in a Pakistani story is the Pakistani rupee; with no country named it is the Indian one."""
+    assert amounts("ISLAMABAD (Reuters) - Pakistan's rupee fell to Rs259.10 against the dollar.") == [
+        ("Rs259.10", "PKR")
+    ]
+    assert amounts("The scheme costs Rs 500 crore.") == [("Rs 500 crore", "INR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "currency", "value"),
+    [
+        ("Shares fell 12p to 412p in London.", "412p", "GBP", 4.12),
+        ("A ticket costs R3.40 in Johannesburg.", "R3.40", "ZAR", 3.4),
+        ("Manila will spend P4.5 billion on rice.", "P4.5 billion", "PHP", 4.5e9),
+        ("Dubai fined the firm Dh4.1 million.", "Dh4.1 million", "AED", 4.1e6),
+    ],
+)
+def test_local_signs(text: str, surface: str, currency: str, value: float) -> None:
+    found = [m for m in enrich(article(text)).money if m.text == surface]
+    assert [(m.currency, m.value) for m in found] == [(currency, pytest.approx(value))]
