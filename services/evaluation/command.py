@@ -14,7 +14,10 @@ from services.evaluation.table import render, summary
 
 #: The labelled sets shipped with the repository: dev to look at, test held out.
 GOLD_DIR = Path(__file__).resolve().parents[2] / "eval" / "gold"
-DEFAULT_GOLD = (GOLD_DIR / "dev.jsonl", GOLD_DIR / "test.jsonl")
+#: Development sets first, then the held-out ones (see eval/README.md for what each is for).
+DEFAULT_GOLD = tuple(
+    GOLD_DIR / name for name in ("dev.jsonl", "dev2.jsonl", "dev3_money.jsonl", "test.jsonl", "holdout.jsonl")
+)
 #: Exit status for an unusable gold file; missed targets exit 0, since this is a measurement.
 BAD_GOLD = 2
 

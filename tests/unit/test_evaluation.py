@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from services.evaluation import GoldError, evaluate, load_gold
-from services.evaluation.command import BAD_GOLD, main
+from services.evaluation.command import BAD_GOLD, DEFAULT_GOLD, main
 from services.evaluation.gold import GoldEntity
 from services.evaluation.metrics import score_amounts, score_dates, score_entities, score_topics
 from services.evaluation.table import render
@@ -153,12 +153,14 @@ def test_empty_or_missing_gold_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_shipped_gold_files_load() -> None:
-    """The dev and test sets are valid, disjoint, and each covers every primary topic."""
-    gold = Path(__file__).parents[2] / "eval" / "gold"
-    dev, test = load_gold(gold / "dev.jsonl"), load_gold(gold / "test.jsonl")
-    assert len(dev) + len(test) >= 100
-    assert not {i.id for i in dev} & {i.id for i in test}
-    assert {i.topics[0] for i in dev} == {i.topics[0] for i in test}
+    """Every shipped set is valid and ids are unique across sets; dev, test and the blind hold-out
+    each cover every primary topic."""
+    sets = {path.name: load_gold(path) for path in DEFAULT_GOLD}
+    ids = [i.id for items in sets.values() for i in items]
+    assert len(ids) == len(set(ids)) >= 250
+    topics = [{i.topics[0] for i in sets[name]} for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl")]
+    assert topics[0] == topics[1] == topics[2]
+    assert len(topics[0]) == 17
 
 
 def test_tiny_gold_file_evaluates_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
