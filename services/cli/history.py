@@ -24,7 +24,7 @@ from services.common.events.control import ArticleReprocessRequestedV1
 from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
-    ArticleEnrichedV1,
+    ArticleEnrichedV2,
     ArticleIndexedV2,
 )
 from services.common.events.intake import ArticleDuplicateV1, ArticleIngestedV1, ArticleRejectedV1
@@ -128,7 +128,7 @@ def summarise(event: Envelope) -> str:
         return f"language {a.language}, {a.word_count} words, title {a.title!r}"
     if isinstance(data, ArticleClassifiedV2):
         return "topics: " + (", ".join(f"{t.label} ({t.score:.2f})" for t in data.topics) or "none")
-    if isinstance(data, ArticleEnrichedV1):
+    if isinstance(data, ArticleEnrichedV2):
         names = ", ".join(e.name for e in data.entities[:8])
         more = f" (+{len(data.entities) - 8})" if len(data.entities) > 8 else ""
         return f"entities: {names or 'none'}{more}; tone {data.tone.score:+.2f}"

@@ -10,7 +10,7 @@ from services.common.envelope import read_data
 from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
-    ArticleEnrichedV1,
+    ArticleEnrichedV2,
     ArticleIndexedV2,
 )
 from services.projector.views import (
@@ -85,12 +85,22 @@ def _amounts(money: Any, percentages: Any, dates: Any) -> list[str]:
 def entity(page: EntityPage) -> str:
     out = [
         f"{page.name} [{page.type}]  id {page.id}",
-        f"  {page.article_count} article(s), {page.mentions} mention(s)",
+        f"  {page.article_count} article(s), {page.mentions} mention(s), "
+        f"tone {'-' if page.tone is None else f'{page.tone:+.2f}'}",
     ]
     if page.aliases:
         out.append("  written as: " + ", ".join(page.aliases))
-    rows = [[a.published_at or "-", str(a.mentions), a.title or "", a.article_id] for a in page.articles]
-    out.append(table(rows, ["published", "mentions", "title", "id"]))
+    rows = [
+        [
+            a.published_at or "-",
+            str(a.mentions),
+            "-" if a.tone is None else f"{a.tone:+.2f}",
+            a.title or "",
+            a.article_id,
+        ]
+        for a in page.articles
+    ]
+    out.append(table(rows, ["published", "mentions", "tone", "title", "id"]))
     return "\n".join(out)
 
 
@@ -120,7 +130,7 @@ def analysis(origin: str, run: InlineRun) -> str:
             out.append(
                 "   topics: " + (", ".join(f"{t.label} ({t.score:.2f})" for t in data.topics) or "none")
             )
-        elif isinstance(data, ArticleEnrichedV1):
+        elif isinstance(data, ArticleEnrichedV2):
             out += [
                 f"   {e.type}: {e.name} x{e.mentions} ({', '.join(e.surface_forms)})" for e in data.entities
             ]

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.common.events.facts import CleanArticle, DateMention, Entity, Money, Percent, Tone
+from services.common.events.facts import CleanArticle, DateMention, EntityV2, Money, Percent, Tone
 from services.enrich.dates import find_dates
 from services.enrich.entities import find_entities
 from services.enrich.gazetteer import gazetteer
 from services.enrich.localcurrency import localise
 from services.enrich.numbers import find_money, find_percentages, headline_money
-from services.enrich.tone import find_tone
+from services.enrich.tone import entity_tones, find_tone
 
 
 @dataclass(frozen=True)
 class Enrichment:
     """What enrich adds to an article; offsets refer to article.text (0 for title-only mentions)."""
 
-    entities: list[Entity]
+    entities: list[EntityV2]
     money: list[Money]
     percentages: list[Percent]
     dates: list[DateMention]
@@ -43,8 +43,10 @@ def enrich(article: CleanArticle) -> Enrichment:
     in_text = {p.value for p in percentages}
     said = {d.text.casefold() for d in dates}
     entities = find_entities(article.title, article.text)
+    scored = _english(article)
+    tones = entity_tones(article.text, entities) if scored else [None] * len(entities)
     return Enrichment(
-        entities=entities,
+        entities=[EntityV2(**e.model_dump(), tone=t) for e, t in zip(entities, tones, strict=True)],
         money=localise(money + headline_money(article.title, money), entities, article.text),
         percentages=percentages
         + [
@@ -58,7 +60,7 @@ def enrich(article: CleanArticle) -> Enrichment:
             for d in find_dates(article.title, article.published_at)
             if not any(d.text.casefold() in known or known in d.text.casefold() for known in said)
         ],
-        tone=find_tone(article.text) if _english(article) else _unscored(article.language),
+        tone=find_tone(article.text) if scored else _unscored(article.language),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.common.envelope import Envelope, read_as
-from services.common.events.facts import ArticleClassifiedV2, ArticleEnrichedV1, Topic, TopicV2
+from services.common.events.facts import ArticleClassifiedV2, ArticleEnrichedV2, Topic, TopicV2
 from services.common.stage import Result, Stage, StageContext
 from services.enrich import VERSION
 from services.enrich.logic import enrich, warm_up
@@ -13,7 +13,7 @@ def process(event: Envelope, ctx: StageContext) -> Result:
     classified = read_as(event, ArticleClassifiedV2)
     article = classified.article
     facts = enrich(article)
-    enriched = ArticleEnrichedV1(
+    enriched = ArticleEnrichedV2(
         article=article,
         topics=[_v1_topic(topic) for topic in classified.topics],
         entities=facts.entities,
@@ -26,7 +26,7 @@ def process(event: Envelope, ctx: StageContext) -> Result:
 
 
 def _v1_topic(topic: TopicV2) -> Topic:
-    """article.enriched v1 carries topics without evidence: that stays in article.classified."""
+    """article.enriched carries topics without evidence: that stays in article.classified."""
     return Topic(code=topic.code, label=topic.label, score=topic.score)
 
 

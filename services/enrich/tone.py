@@ -1,14 +1,21 @@
-"""Article tone from the VADER sentiment lexicon (Hutto & Gilbert, 2014), averaged over sentences."""
+"""Tone from the VADER sentiment lexicon (Hutto & Gilbert, 2014), averaged over sentences.
+
+The article's tone is the mean over all its sentences; an entity's tone is the mean over the
+sentences that name it (any of the ways the article wrote it), so 'Boeing' in a story of crashes
+and 'Airbus' in the same story's paragraph on record orders can differ.
+"""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from collections.abc import Sequence
 from importlib import metadata
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # type: ignore[import-untyped]
 
-from services.common.events.facts import Tone
+from services.common.events.facts import Entity, Tone
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -28,6 +35,30 @@ def method() -> str:
 def sentences(text: str) -> list[str]:
     """Split on sentence-final punctuation and line breaks; good enough for a lexicon score."""
     return [part for part in (p.strip() for p in _SENTENCE_END.split(text)) if part]
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Offsets where each sentence of ``text`` begins (the same split as ``sentences``)."""
+    return [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+
+
+def entity_tones(text: str, entities: Sequence[Entity]) -> list[float | None]:
+    """Per entity, the mean compound score of the sentences of ``text`` that name it; None if none does."""
+    starts = _sentence_starts(text)
+    analyzer = _analyzer()
+    scores: dict[int, float] = {}
+    tones: list[float | None] = []
+    for entity in entities:
+        forms = sorted(set(entity.surface_forms), key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w])")
+        named = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(text)})
+        for index in named:
+            if index not in scores:
+                end = starts[index + 1] if index + 1 < len(starts) else len(text)
+                scores[index] = analyzer.polarity_scores(text[starts[index] : end])["compound"]
+        values = [scores[i] for i in named]
+        tones.append(min(1.0, max(-1.0, round(sum(values) / len(values), 4))) if values else None)
+    return tones
 
 
 def _unit(value: float) -> float:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from services.common.events.facts import ArticleEnrichedV1, Entity, SearchDocumentV2
+from services.common.events.facts import ArticleEnrichedV2, Entity, SearchDocumentV2
 from services.index.keyphrases import key_phrases
 from services.index.sentences import lede
 from services.index.signature import signature
@@ -15,7 +15,7 @@ MAX_KEY_PHRASES = 8
 LEDE_LIMIT = 300
 
 
-def build_document(enriched: ArticleEnrichedV1) -> SearchDocumentV2:
+def build_document(enriched: ArticleEnrichedV2) -> SearchDocumentV2:
     """The search document of an article: lede, key phrases, topics and entities, best first, and the
     MinHash signature of its text."""
     article = enriched.article
@@ -44,7 +44,7 @@ def build_document(enriched: ArticleEnrichedV1) -> SearchDocumentV2:
     )
 
 
-def _by_mentions(entities: list[Entity]) -> list[Entity]:
+def _by_mentions(entities: Sequence[Entity]) -> list[Entity]:
     return sorted(entities, key=lambda e: (-e.mentions, e.first_offset, e.name))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.common.envelope import Envelope, read_as
-from services.common.events.facts import ArticleEnrichedV1, ArticleIndexedV2
+from services.common.events.facts import ArticleEnrichedV2, ArticleIndexedV2
 from services.common.stage import Result, Stage, StageContext
 from services.index import VERSION
 from services.index.keyphrases import stopwords
@@ -11,7 +11,7 @@ from services.index.logic import build_document
 
 
 def process(event: Envelope, ctx: StageContext) -> Result:
-    enriched = read_as(event, ArticleEnrichedV1)
+    enriched = read_as(event, ArticleEnrichedV2)
     indexed = ArticleIndexedV2(document=build_document(enriched))
     return Result([ctx.derive(event, "article.indexed", indexed, subject=enriched.article.article_id)])
 

@@ -21,7 +21,7 @@ from services.common.events.control import ArticleReprocessRequestedV1
 from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
-    ArticleEnrichedV1,
+    ArticleEnrichedV2,
     ArticleIndexedV2,
 )
 from services.common.events.intake import (
@@ -132,15 +132,18 @@ def apply_classified(work: Work, entry: LogEntry) -> None:
 
 
 def apply_enriched(work: Work, entry: LogEntry) -> None:
-    """The article's entities (replacing any it had), amounts, dates and tone."""
-    data = _data(entry, ArticleEnrichedV1)
+    """The article's entities (replacing any it had) with their tone, amounts, dates and tone."""
+    data = _data(entry, ArticleEnrichedV2)
     article_id = data.article.article_id
     mentions: list[Row] = []
     aliases: list[Row] = []
     entities: list[Row] = []
+    tones: list[Row] = []
     for e in data.entities:
         forms = _json(e.surface_forms)
         mentions.append((article_id, e.id, e.name, e.type, e.mentions, e.first_offset, forms))
+        if e.tone is not None:
+            tones.append((article_id, e.id, e.tone))
         aliases.extend((article_id, e.id, form.casefold()) for form in dict.fromkeys(e.surface_forms))
         entities.append((e.id, e.name, e.name.casefold(), e.type))
     dumped = data.model_dump(mode="json", include={"money", "percentages", "dates", "tone"})
@@ -150,7 +153,9 @@ def apply_enriched(work: Work, entry: LogEntry) -> None:
     writes: list[Write] = [
         (sql.ENTITIES_CLEAR, clear),
         (sql.ALIASES_CLEAR, clear),
+        (sql.TONES_CLEAR, clear),
         (sql.ARTICLE_ENTITY, mentions),
+        (sql.ENTITY_TONE, tones),
         (sql.ALIAS, aliases),
         (sql.ENTITY, entities),
         (sql.ENRICHED, [update]),

@@ -18,6 +18,7 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("article_topics", "SELECT * FROM article_topics ORDER BY article_id, code"),
     ("article_entities", "SELECT * FROM article_entities ORDER BY article_id, entity_id"),
     ("entity_aliases", "SELECT * FROM entity_aliases ORDER BY article_id, entity_id, alias"),
+    ("entity_tones", "SELECT * FROM entity_tones ORDER BY article_id, entity_id"),
     ("entities", "SELECT * FROM entities ORDER BY entity_id"),
     (
         "docs",

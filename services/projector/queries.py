@@ -164,14 +164,17 @@ def entity(conn: sqlite3.Connection, name_or_id: str, limit: int = 50) -> Entity
         for form in orjson.loads(forms_json):
             forms[form] = forms.get(form, 0) + 1
     articles = conn.execute(
-        "SELECT a.article_id, COALESCE(a.clean_title, a.title), a.published_at, e.mentions"
+        "SELECT a.article_id, COALESCE(a.clean_title, a.title), a.published_at, e.mentions, t.tone"
         " FROM article_entities AS e JOIN articles AS a USING (article_id)"
+        " LEFT JOIN entity_tones AS t ON t.article_id = e.article_id AND t.entity_id = e.entity_id"
         f" WHERE e.entity_id = ? ORDER BY {_NEWEST} LIMIT ?",
         (entity_id, limit),
     )
+    (tone,) = conn.execute("SELECT avg(tone) FROM entity_tones WHERE entity_id = ?", (entity_id,)).fetchone()
     aliases = tuple(sorted(forms, key=lambda f: (-forms[f], f)))
     listed = tuple(EntityArticle(*r) for r in articles)
-    return EntityPage(entity_id, name, kind, aliases, count, mentions, listed)
+    mean = round(tone, 4) if tone is not None else None
+    return EntityPage(entity_id, name, kind, aliases, count, mentions, mean, listed)
 
 
 def _find_entity(conn: sqlite3.Connection, name_or_id: str) -> str | None:

@@ -28,6 +28,7 @@ PURGE = (
     "DELETE FROM docs WHERE article_id = ?",
     "DELETE FROM article_entities WHERE article_id = ?",
     "DELETE FROM entity_aliases WHERE article_id = ?",
+    "DELETE FROM entity_tones WHERE article_id = ?",
     "DELETE FROM article_topics WHERE article_id = ?",
     "DELETE FROM articles WHERE article_id = ?",
     "DELETE FROM story_links WHERE a = ?1 OR b = ?1",

@@ -49,6 +49,16 @@ CREATE TABLE IF NOT EXISTS article_entities (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_entities_entity ON article_entities (entity_id);
 
+-- article.enriched v2: the tone of the sentences of an article that name an entity (none for
+-- v1 events and unscored text).
+CREATE TABLE IF NOT EXISTS entity_tones (
+    article_id TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    tone REAL NOT NULL,
+    PRIMARY KEY (article_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_tones_entity ON entity_tones (entity_id);
+
 -- article.enriched: how articles wrote each entity (casefolded), for lookup by alias.
 CREATE TABLE IF NOT EXISTS entity_aliases (
     article_id TEXT NOT NULL,

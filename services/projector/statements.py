@@ -34,6 +34,8 @@ TOPIC = "INSERT OR IGNORE INTO article_topics VALUES (?, ?, ?, ?, ?)"
 
 ENTITIES_CLEAR = "DELETE FROM article_entities WHERE article_id = ?"
 ALIASES_CLEAR = "DELETE FROM entity_aliases WHERE article_id = ?"
+TONES_CLEAR = "DELETE FROM entity_tones WHERE article_id = ?"
+ENTITY_TONE = "INSERT OR IGNORE INTO entity_tones VALUES (?, ?, ?)"
 ARTICLE_ENTITY = "INSERT OR IGNORE INTO article_entities VALUES (?, ?, ?, ?, ?, ?, ?)"
 ALIAS = "INSERT OR IGNORE INTO entity_aliases VALUES (?, ?, ?)"
 ENTITY = """

@@ -14,11 +14,12 @@ from services.common.events.amendments import ArticleCorrectedV1, ArticleRetract
 from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
-    ArticleEnrichedV1,
+    ArticleEnrichedV2,
     ArticleIndexedV2,
     CleanArticle,
     DateMention,
     Entity,
+    EntityV2,
     Money,
     Percent,
     Tone,
@@ -140,10 +141,10 @@ def _chain(spec: ArticleSpec, root: Envelope, version: str, content_hash: str) -
     topics = [TopicV2(**t.model_dump(), evidence=[]) for t in spec.topics]
     classified_data = ArticleClassifiedV2(article=article, topics=topics)
     classified = event("article.classified", classified_data, cleaned, f"classify/{version}")
-    enriched_data = ArticleEnrichedV1(
+    enriched_data = ArticleEnrichedV2(
         article=article,
         topics=list(spec.topics),
-        entities=list(spec.entities),
+        entities=[EntityV2(**e.model_dump(), tone=0.1) for e in spec.entities],
         money=[Money(text="$10 billion", value=1e10, currency="USD", offset=0)],
         percentages=[Percent(text="5 percent", value=5.0, offset=0)],
         dates=[DateMention(text="May 1", value="2024-05-01", granularity="day", offset=0)],

@@ -128,6 +128,7 @@ class EntityArticle(View):
     title: str | None
     published_at: str | None
     mentions: int
+    tone: float | None  # of the article's sentences that name the entity
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,7 @@ class EntityPage(View):
     aliases: tuple[str, ...]
     article_count: int
     mentions: int
+    tone: float | None  # mean over the articles with a tone for it (VADER compound, -1..1)
     articles: tuple[EntityArticle, ...]
 
 

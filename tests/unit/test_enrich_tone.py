@@ -68,3 +68,43 @@ def test_text_confidently_in_another_language_gets_no_tone_score() -> None:
     tone = enrich(german).tone
     assert (tone.score, tone.positive, tone.negative, tone.neutral) == (0.0, 0.0, 0.0, 0.0)
     assert tone.method.startswith("not scored")
+
+
+def test_an_entity_takes_the_tone_of_the_sentences_that_name_it() -> None:
+    """Two companies in one story: the one in the sentence of losses scores below the one praised."""
+    from services.common.events.facts import Entity
+    from services.enrich.tone import entity_tones
+
+    text = (
+        "Boeing reported a terrible loss and a deadly crash. "
+        "Airbus celebrated excellent, record orders and happy customers. "
+        "The weather was mild."
+    )
+    boeing, airbus, nobody = (
+        Entity(
+            id=f"org:{n.lower()}", name=n, type="organization", mentions=1, surface_forms=[n], first_offset=0
+        )
+        for n in ("Boeing", "Airbus", "Embraer")
+    )
+    low, high, none = entity_tones(text, [boeing, airbus, nobody])
+    assert low is not None and high is not None
+    assert low < 0 < high
+    assert none is None  # named nowhere in the text
+
+
+def test_enrich_gives_entity_tones_only_for_scored_text() -> None:
+    """English text: entities carry a tone; text confidently in another language: none do."""
+    from services.common.events.facts import CleanArticle
+    from services.enrich.logic import enrich
+
+    def article(language: str) -> CleanArticle:
+        text = "Tesla posted a wonderful quarter, Tesla said."
+        return CleanArticle(
+            article_id="a", title="T", text=text, language=language, language_confidence=0.99,
+            word_count=7, url=None, source=None, published_at=None, extractor="plain",
+        )  # fmt: skip
+
+    [english] = [e for e in enrich(article("en")).entities if e.name == "Tesla"]
+    [french] = [e for e in enrich(article("fr")).entities if e.name == "Tesla"]
+    assert english.tone is not None and english.tone > 0
+    assert french.tone is None

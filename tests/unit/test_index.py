@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from services.common.events.facts import (
-    ArticleEnrichedV1,
+    ArticleEnrichedV2,
     CleanArticle,
-    Entity,
     EntityType,
+    EntityV2,
     Tone,
     Topic,
 )
@@ -23,11 +23,13 @@ TEXT = (
 )
 
 
-def _entity(eid: str, name: str, kind: EntityType, mentions: int, offset: int) -> Entity:
-    return Entity(id=eid, name=name, type=kind, mentions=mentions, surface_forms=[name], first_offset=offset)
+def _entity(eid: str, name: str, kind: EntityType, mentions: int, offset: int) -> EntityV2:
+    return EntityV2(
+        id=eid, name=name, type=kind, mentions=mentions, surface_forms=[name], first_offset=offset
+    )
 
 
-def _enriched(text: str = TEXT, language: str = "en") -> ArticleEnrichedV1:
+def _enriched(text: str = TEXT, language: str = "en") -> ArticleEnrichedV2:
     article = CleanArticle(
         article_id="a1",
         title="Xiaomi to start electric car mass production",
@@ -40,7 +42,7 @@ def _enriched(text: str = TEXT, language: str = "en") -> ArticleEnrichedV1:
         published_at="2021-10-19T00:00:00Z",
         extractor="plain",
     )
-    return ArticleEnrichedV1(
+    return ArticleEnrichedV2(
         article=article,
         topics=[
             Topic(code="medtop:13000000", label="science and technology", score=0.4),

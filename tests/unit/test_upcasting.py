@@ -20,6 +20,7 @@ from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
+    ArticleEnrichedV2,
     CleanArticle,
     Topic,
     TopicV2,
@@ -197,14 +198,26 @@ class TestWriting:
         assert "lawsuit" in topics[0].evidence
 
     @pytest.mark.parametrize("version", [1, 2])
-    def test_enrich_keeps_enriched_v1_topics_from_either_classified_version(self, version: int) -> None:
-        """article.enriched stays v1: topics lose their evidence, code, label and score are carried over."""
+    def test_enrich_writes_enriched_topics_from_either_classified_version(self, version: int) -> None:
+        """article.enriched (v2) topics lose their evidence; code, label and score are carried over."""
         topic = TopicV2(code=ECONOMY.code, label=ECONOMY.label, score=0.8, evidence=["tariff"])
         v2 = ArticleClassifiedV2(article=_article("Tariffs rise"), topics=[topic])
         classified = _classified_v1(ECONOMY) if version == 1 else _envelope("article.classified", 2, v2)
         (event,) = ENRICH.process(classified, StageContext(Names("t"), "enrich", ENRICH.version)).events
-        assert event.dataschema == schema_urn("article.enriched", 1)
-        assert read_as(event, ArticleEnrichedV1).topics == [ECONOMY]
+        assert event.dataschema == schema_urn("article.enriched", 2)
+        assert read_as(event, ArticleEnrichedV2).topics == [ECONOMY]
+
+    def test_an_enriched_v1_event_is_read_with_null_entity_tones(self) -> None:
+        """v1 measured no tone per entity: read as v2, each entity's tone is None, the rest unchanged."""
+        entity = {"id": "org:acme", "name": "Acme", "type": "organization", "mentions": 2,
+                  "surface_forms": ["Acme"], "first_offset": 0}  # fmt: skip
+        tone = {"score": 0.1, "positive": 0.1, "negative": 0.0, "neutral": 0.9, "method": "v"}
+        data = {"article": _article("Acme grows").model_dump(mode="json"), "topics": [], "entities": [entity],
+                "money": [], "percentages": [], "dates": [], "tone": tone}  # fmt: skip
+        event = _envelope("article.enriched", 1, ArticleEnrichedV1.model_validate(data))
+        [read] = read_as(event, ArticleEnrichedV2).entities
+        assert read.tone is None
+        assert read.model_dump(exclude={"tone"}) == entity
 
 
 class TestEvidence:

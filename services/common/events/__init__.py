@@ -17,6 +17,7 @@ from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
     ArticleEnrichedV1,
+    ArticleEnrichedV2,
     ArticleIndexedV1,
     ArticleIndexedV2,
 )
@@ -37,6 +38,7 @@ REGISTRY: dict[tuple[str, int], type[BaseModel]] = {
     ("article.classified", 1): ArticleClassifiedV1,
     ("article.classified", 2): ArticleClassifiedV2,
     ("article.enriched", 1): ArticleEnrichedV1,
+    ("article.enriched", 2): ArticleEnrichedV2,
     ("article.indexed", 1): ArticleIndexedV1,
     ("article.indexed", 2): ArticleIndexedV2,
     ("article.reprocess_requested", 1): ArticleReprocessRequestedV1,

@@ -75,6 +75,18 @@ class Entity(_Data):
     first_offset: int = Field(ge=0, description="Character offset of the first mention in the text.")
 
 
+class EntityV2(Entity):
+    """An entity with the tone of the sentences that mention it (article.enriched v2)."""
+
+    tone: float | None = Field(
+        default=None,
+        ge=-1.0,
+        le=1.0,
+        description="Mean VADER compound score of the text's sentences that name it; null when no "
+        "sentence of the text does (a title-only entity) or the text was not scored (not English).",
+    )
+
+
 class Money(_Data):
     text: str = Field(description="Surface form, e.g. '$10 billion'.")
     value: float
@@ -109,6 +121,18 @@ class ArticleEnrichedV1(_Data):
     article: CleanArticle
     topics: list[Topic]
     entities: list[Entity]
+    money: list[Money]
+    percentages: list[Percent]
+    dates: list[DateMention]
+    tone: Tone
+
+
+class ArticleEnrichedV2(_Data):
+    """v2: each entity carries the tone of the sentences that mention it."""
+
+    article: CleanArticle
+    topics: list[Topic]
+    entities: list[EntityV2]
     money: list[Money]
     percentages: list[Percent]
     dates: list[DateMention]

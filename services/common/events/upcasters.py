@@ -65,8 +65,14 @@ def indexed_v1_to_v2(data: Data) -> Data:
     return {**data, "document": {**data["document"], "minhash": []}}
 
 
+def enriched_v1_to_v2(data: Data) -> Data:
+    """article.enriched v1 -> v2: each entity gains ``tone``; v1 measured none, so it is null."""
+    return {**data, "entities": [{**entity, "tone": None} for entity in data["entities"]]}
+
+
 #: (event type, from version) -> the function that makes that data version from + 1. Pure, no I/O.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("article.classified", 1): classified_v1_to_v2,
     ("article.indexed", 1): indexed_v1_to_v2,
+    ("article.enriched", 1): enriched_v1_to_v2,
 }
