@@ -15,7 +15,7 @@ from services.enrich.entities import find_entities
 from services.enrich.gazetteer import gazetteer
 from services.enrich.localcurrency import localise
 from services.enrich.numbers import find_money, find_percentages, headline_money
-from services.enrich.tone import entity_tones, find_tone
+from services.enrich.tone import entity_tones, find_tone, score
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ def enrich(article: CleanArticle) -> Enrichment:
     in_text = {p.value for p in percentages}
     said = {d.text.casefold() for d in dates}
     entities = find_entities(article.title, article.text)
-    scored = _english(article)
-    tones = entity_tones(article.text, entities) if scored else [None] * len(entities)
+    scored = score(article.text) if _english(article) else None
+    tones = entity_tones(article.text, entities, scored) if scored else [None] * len(entities)
     return Enrichment(
         entities=[EntityV2(**e.model_dump(), tone=t) for e, t in zip(entities, tones, strict=True)],
         money=localise(money + headline_money(article.title, money), entities, article.text),
@@ -60,7 +60,7 @@ def enrich(article: CleanArticle) -> Enrichment:
             for d in find_dates(article.title, article.published_at)
             if not any(d.text.casefold() in known or known in d.text.casefold() for known in said)
         ],
-        tone=find_tone(article.text) if scored else _unscored(article.language),
+        tone=find_tone(article.text, scored) if scored else _unscored(article.language),
     )
 
 

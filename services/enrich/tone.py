@@ -11,6 +11,7 @@ import bisect
 import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import metadata
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # type: ignore[import-untyped]
@@ -34,44 +35,46 @@ def method() -> str:
 
 def sentences(text: str) -> list[str]:
     """Split on sentence-final punctuation and line breaks; good enough for a lexicon score."""
-    return [part for part in (p.strip() for p in _SENTENCE_END.split(text)) if part]
+    return [text[start:end] for start, end in _spans(text)]
 
 
-def _sentence_starts(text: str) -> list[int]:
-    """Offsets where each sentence of ``text`` begins (the same split as ``sentences``)."""
-    return [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+def _spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, surrounding white space left out, empty ones dropped."""
+    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+    spans = []
+    for start, end in zip(bounds, [*bounds[1:], len(text)], strict=True):
+        part = text[start:end]
+        stripped = part.strip()
+        if stripped:
+            first = start + part.index(stripped)
+            spans.append((first, first + len(stripped)))
+    return spans
 
 
-def entity_tones(text: str, entities: Sequence[Entity]) -> list[float | None]:
-    """Per entity, the mean compound score of the sentences of ``text`` that name it; None if none does."""
-    starts = _sentence_starts(text)
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A text's sentences and their VADER scores, computed once for the article and its entities."""
+
+    spans: list[tuple[int, int]]
+    scores: list[dict[str, float]]
+
+
+def score(text: str) -> Scored:
+    """Every sentence of ``text`` scored by VADER."""
+    spans = _spans(text)
     analyzer = _analyzer()
-    scores: dict[int, float] = {}
-    tones: list[float | None] = []
-    for entity in entities:
-        forms = sorted(set(entity.surface_forms), key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w])")
-        named = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(text)})
-        for index in named:
-            if index not in scores:
-                end = starts[index + 1] if index + 1 < len(starts) else len(text)
-                scores[index] = analyzer.polarity_scores(text[starts[index] : end])["compound"]
-        values = [scores[i] for i in named]
-        tones.append(min(1.0, max(-1.0, round(sum(values) / len(values), 4))) if values else None)
-    return tones
+    return Scored(spans, [analyzer.polarity_scores(text[a:b]) for a, b in spans])
 
 
 def _unit(value: float) -> float:
     return min(1.0, max(0.0, round(value, 4)))
 
 
-def find_tone(text: str) -> Tone:
+def find_tone(text: str, scored: Scored | None = None) -> Tone:
     """Mean VADER compound score over sentences, with mean positive/negative/neutral shares."""
-    parts = sentences(text)
-    if not parts:
+    scores = (scored or score(text)).scores
+    if not scores:
         return Tone(score=0.0, positive=0.0, negative=0.0, neutral=1.0, method=method())
-    analyzer = _analyzer()
-    scores = [analyzer.polarity_scores(part) for part in parts]
     mean = {
         key: sum(score[key] for score in scores) / len(scores) for key in ("compound", "pos", "neg", "neu")
     }
@@ -82,3 +85,24 @@ def find_tone(text: str) -> Tone:
         neutral=_unit(mean["neu"]),
         method=method(),
     )
+
+
+def entity_tones(text: str, entities: Sequence[Entity], scored: Scored | None = None) -> list[float | None]:
+    """Per entity, the mean compound score of the sentences of ``text`` that name it; None if none does."""
+    scored = scored or score(text)
+    starts = [a for a, _ in scored.spans]
+    tones: list[float | None] = []
+    for entity in entities:
+        named: set[int] = set()
+        for form in set(entity.surface_forms):
+            at = text.find(form)
+            while at >= 0:
+                end = at + len(form)
+                if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+                    index = bisect.bisect_right(starts, at) - 1
+                    if index >= 0 and at < scored.spans[index][1]:
+                        named.add(index)
+                at = text.find(form, end)
+        values = [scored.scores[i]["compound"] for i in sorted(named)]
+        tones.append(min(1.0, max(-1.0, round(sum(values) / len(values), 4))) if values else None)
+    return tones
