@@ -63,7 +63,7 @@ class Settings(BaseSettings):
         default=50,
         ge=0,
         le=10_000,
-        description="Under load (a poll brought two batches or more) the projector waits this long "
+        description="Under load (a poll brought a full batch or more) the projector waits this long "
         "before the next poll, to fold more entries per transaction (ms).",
     )
     claim_idle_ms: int = Field(

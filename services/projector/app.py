@@ -68,7 +68,7 @@ class Projector:
             names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS
         }
         count, block = self._settings.batch_size * 5, self._settings.block_ms
-        linger_from = self._settings.batch_size * 2
+        linger_from = self._settings.batch_size
         pause = 0.1
         while not self._stop.is_set():
             try:
