@@ -31,8 +31,10 @@ _CLOSES = re.compile(r"[ \t]*[,.!?]?[\"\u201d\u2019']")
 _CLOSING_QUOTE = re.compile(r"[\"\u201d]")
 _COUNTRY = re.compile(r"place:([A-Z]{2})(?:-|$)")
 # Model names after a product or a maker: 'iPhone 16 Pro', 'GPT-4 Turbo', 'Airbus A350'.
+# A model number (not a year: 'iPhone 2024 sales'), a version ('HarmonyOS 4.2') or a variant word.
+_MODEL_NUMBER = r"(?!(?:19|20)\d\d(?![\w.-]))\d{1,4}(?:\.\d{1,2})?[A-Za-z]?"
 _PRODUCT_TAIL = re.compile(
-    r"(?:[ \t](?:\d{1,3}[a-z]?|Pro|Max|MAX|Plus|Ultra|Mini|mini|Turbo|Air|SE|XL)(?![\w-]))+"
+    rf"(?:[ \t](?:{_MODEL_NUMBER}|Pro|Max|MAX|Plus|Ultra|Mini|mini|Turbo|Air|SE|XL|Lite)(?![\w-]))+"
 )
 _SUFFIX = "|".join(re.escape(w) for w in sorted(v.ORG_SUFFIXES - _COMPANY_TAIL, key=len, reverse=True))
 _ORG_TAIL = re.compile(rf"(?:[ \t]{WORD}){{0,2}}[ \t](?:{_SUFFIX})(?![\w'\u2019-])")

@@ -260,3 +260,21 @@ def test_an_occupation_after_a_name_describes_someone_else() -> None:
 def test_a_colon_dateline_names_its_city() -> None:
     """Indian papers write 'MUMBAI: ...'."""
     assert ("Mumbai", "place") in names(find_entities("", "MUMBAI: Shares of Tata Motors rose on Monday."))
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("The Long March 5B rocket lifted off.", "Long March 5B"),
+        ("It runs HarmonyOS 4.2 on a Kirin 9010 chip.", "HarmonyOS 4.2"),
+        ("It runs HarmonyOS 4.2 on a Kirin 9010 chip.", "Kirin 9010"),
+        ("Sony sold the PlayStation 5 Pro.", "PlayStation 5 Pro"),
+    ],
+)
+def test_a_model_after_a_known_product_is_that_model(text: str, product: str) -> None:
+    """Model numbers, versions and variants extend a product family's name."""
+    assert (product, "product") in names(find_entities("", text))
+
+
+def test_a_year_after_a_product_is_not_a_model() -> None:
+    assert ("iPhone", "product") in names(find_entities("", "Apple sold more iPhone 2024 units."))
