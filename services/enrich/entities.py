@@ -18,7 +18,7 @@ from services.enrich.gazetteer import Gazetteer, Known, gazetteer, slug
 from services.enrich.mention import Mention
 from services.enrich.tokens import Candidate
 
-_COMPANY_TAIL = re.compile(rf"[ \t]+(?:{v.COMPANY_SUFFIXES})(?![\w])")
+_COMPANY_TAIL = re.compile(rf"(?:[ \t]+(?:{v.COMPANY_SUFFIXES})(?![\w]))+")  # 'Co Ltd' too
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"\u201d\u2019')\]]*\s+|\n\s*)[\"\u201c\u2018'(\[]*$")
 _PREFIX = {"person": "person", "organization": "org", "place": "place"}
 # What may stand between two names of a list: a comma, 'and', or both.

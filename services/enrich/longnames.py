@@ -131,6 +131,9 @@ def candidates(text: str) -> Iterator[Candidate]:
     for start, end, _ in _ORG_AND.spans(text):
         found = _trim(text, start, end, "organization")
         left = re.split(r" (?:and|&) ", found.surface)[0].split()[-1] if found else ""
+        owner = re.search(r"(\w+)['\u2019]s ", found.surface) if found else None
+        if owner and owner[1] not in v.POSSESSIVE_NOUNS:
+            continue  # "... Space Studies and Italy's National Institute": two names, an owner between
         if found and left not in v.ORG_SUFFIXES - _SHARED_SUFFIX and re.search(r" (?:and|&) ", found.surface):
             yield found
     for start, end, _ in _ORG_POSSESSIVE.spans(text):

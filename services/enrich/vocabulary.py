@@ -97,11 +97,12 @@ ORG_SUFFIXES = _words("""
     Observatory Railway Railways Motor Electric Power Brands Stores Media Broadcasting Sports
     Office Court Secretariat Directorate Inspectorate Agencies International Records Makers Command
     Survey Branch Unit Communion Fighters Movement Front Brigade Battalion Regulator Mission
+    Administration
 """)
 
 # Suffixes that may follow a known company and still mean the same company ('Xiaomi Corp.').
 COMPANY_SUFFIXES = (
-    r"Corp\.|Corp|Corporation|Inc\.|Inc|Co\.|Ltd\.|Ltd|Limited|Group|Holdings|PLC|plc|AG|SA|SE|NV|LLC|Motors"
+    r"Corp\.|Corp|Corporation|Inc\.|Inc|Co\.|Co|Ltd\.|Ltd|Limited|Group|Holdings|PLC|plc|AG|SA|SE|NV|LLC|Motors"
 )
 
 # Heads of an 'X of Y' organisation name ('Ministry of Finance', 'University of Tokyo').

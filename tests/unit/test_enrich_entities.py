@@ -278,3 +278,14 @@ def test_a_model_after_a_known_product_is_that_model(text: str, product: str) ->
 
 def test_a_year_after_a_product_is_not_a_model() -> None:
     assert ("iPhone", "product") in names(find_entities("", "Apple sold more iPhone 2024 units."))
+
+
+def test_stacked_company_suffixes_stay_with_the_company() -> None:
+    """'Samsung Electronics Co Ltd' is Samsung Electronics, with no stray 'Co Ltd' organisation."""
+    found = names(find_entities("", "Samsung Electronics Co Ltd estimated its profit on Tuesday."))
+    assert not any(name.startswith("Co ") for name, _ in found)
+
+
+def test_an_agency_named_administration_is_one_organisation() -> None:
+    found = names(find_entities("", "Officials of the National Financial Regulatory Administration spoke."))
+    assert ("National Financial Regulatory Administration", "organization") in found
