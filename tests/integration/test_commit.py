@@ -252,45 +252,31 @@ async def test_a_late_duplicate_notice_does_not_repeat_the_article(
     assert await output_events(redis, output) == [article.id, notice.id]
 
 
-async def test_an_input_repeated_upstream_makes_its_facts_the_newest_again(
-    redis: aioredis.Redis, settings: Settings
+@pytest.mark.parametrize(
+    ("order", "statuses"),
+    [
+        ((0, 1, 2), ["new", "new", "reasserted"]),  # the original's facts came last: the repeat reasserts
+        ((0, 2, 1), ["new", "already_done", "new"]),  # the repeat first: the late original puts it back
+    ],
+)
+async def test_a_corrected_input_repeated_downstream_ends_last_in_either_order(
+    redis: aioredis.Redis, settings: Settings, order: tuple[int, ...], statuses: list[str]
 ) -> None:
-    """Downstream of a repair the corrected input arrives again, already done. If the original's
-    facts came last in between, its facts are appended again ('reasserted'); if it comes before
-    the original's late commit, that commit puts them back after its own."""
-    _, [first, second, third] = await pending_input(redis, settings, count=3)
+    """Downstream of a repair, the corrected input (entry 0) arrives again (entry 2), already done,
+    with the original (entry 1) between them. Whichever order they commit in, the corrected facts
+    end last, and a redelivery afterwards appends nothing."""
+    _, entries = await pending_input(redis, settings, count=3)
     output = settings.names.stream("cleaned")
     done = settings.names.done("clean")
     corrected, original = revision(2), revision(1)
+    inputs = [("corrected", corrected), ("original", original), ("corrected", corrected)]
     committer = Committer(redis, settings.names, "clean")
 
-    def outcome(entry: str, field: str, event: Envelope) -> Outcome:
-        return Outcome(entry, Guard(done, field, field), ((output, event),), subject="a")
+    def outcome(at: int) -> Outcome:
+        field, event = inputs[at]
+        return Outcome(entries[at], Guard(done, field, field), ((output, event),), subject="a")
 
-    # corrected input at `first`, the original at `second`, the corrected one again at `third`
-    assert await committer.commit([outcome(first, "corrected", corrected)]) == ["new"]
-    assert await committer.commit([outcome(second, "original", original)]) == ["new"]
-    assert await committer.commit([outcome(third, "corrected", corrected)]) == ["reasserted"]
+    assert [status for at in order for status in await committer.commit([outcome(at)])] == statuses
     assert await output_events(redis, output) == [corrected.id, original.id, corrected.id]
-    assert await committer.commit([outcome(third, "corrected", corrected)]) == ["already_done"]
+    assert await committer.commit([outcome(2)]) == ["already_done"]
     assert await redis.xlen(output) == 3
-
-
-async def test_a_repeated_input_committed_before_the_late_original_still_ends_last(
-    redis: aioredis.Redis, settings: Settings
-) -> None:
-    """The repeated corrected input is done first (nothing to append); the original then commits
-    late, behind it, and the corrected facts are appended after the original's."""
-    _, [first, second, third] = await pending_input(redis, settings, count=3)
-    output = settings.names.stream("cleaned")
-    done = settings.names.done("clean")
-    corrected, original = revision(2), revision(1)
-    committer = Committer(redis, settings.names, "clean")
-
-    def outcome(entry: str, field: str, event: Envelope) -> Outcome:
-        return Outcome(entry, Guard(done, field, field), ((output, event),), subject="a")
-
-    assert await committer.commit([outcome(first, "corrected", corrected)]) == ["new"]
-    assert await committer.commit([outcome(third, "corrected", corrected)]) == ["already_done"]
-    assert await committer.commit([outcome(second, "original", original)]) == ["new"]
-    assert await output_events(redis, output) == [corrected.id, original.id, corrected.id]
