@@ -102,7 +102,8 @@ ORG_SUFFIXES = _words("""
 
 # Suffixes that may follow a known company and still mean the same company ('Xiaomi Corp.').
 COMPANY_SUFFIXES = (
-    r"Corp\.|Corp|Corporation|Inc\.|Inc|Co\.|Co|Ltd\.|Ltd|Limited|Group|Holdings|PLC|plc|AG|SA|SE|NV|LLC|Motors"
+    r"Corp\.|Corp|Corporation|Inc\.|Inc|Co\.|Co|Ltd\.|Ltd|Limited|"
+    r"Group|Holdings|PLC|plc|AG|SA|SE|NV|LLC|Motors"
 )
 
 # Heads of an 'X of Y' organisation name ('Ministry of Finance', 'University of Tokyo').
