@@ -13,7 +13,8 @@ from services.evaluation.report import EvalReport
 from services.evaluation.table import render, summary
 
 #: The labelled sets shipped with the repository: dev to look at, test held out.
-GOLD_DIR = Path(__file__).resolve().parents[2] / "eval" / "gold"
+#: The labelled sets ship with the package (``eval/gold`` in the repository links here).
+GOLD_DIR = Path(__file__).resolve().parent / "gold"
 #: Development sets first, then the held-out ones (see eval/README.md for what each is for).
 DEFAULT_GOLD = tuple(
     GOLD_DIR / name for name in ("dev.jsonl", "dev2.jsonl", "dev3_money.jsonl", "test.jsonl", "holdout.jsonl")
