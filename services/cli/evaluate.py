@@ -19,7 +19,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def register(sub: Any) -> None:
     p = sub.add_parser("eval", help="measure extraction quality against a labelled set (no Redis)")
     p.add_argument(
-        "--gold", action="append", metavar="FILE", help="gold JSONL (repeatable; default: the five shipped sets, eval/gold/*)"
+        "--gold",
+        action="append",
+        metavar="FILE",
+        help="gold JSONL (repeatable; default: the five shipped sets, eval/gold/*)",
     )
     p.add_argument("--json", action="store_true")
     p.add_argument("--details", action="store_true", help="commonest errors and per-article misses")
