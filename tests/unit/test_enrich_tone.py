@@ -51,8 +51,9 @@ def test_analyzer_is_built_once() -> None:
 
 
 def test_sentences_split_on_punctuation_and_lines() -> None:
-    """Sentence ends and line breaks both separate sentences."""
-    assert tone.sentences("One. Two!\nThree? ") == ["One.", "Two!", "Three?"]
+    """Sentence ends and line breaks both separate sentences; white space around them is left out."""
+    text = "One. Two!\nThree? "
+    assert [text[a:b] for a, b in tone.score(text).spans] == ["One.", "Two!", "Three?"]
 
 
 def test_text_confidently_in_another_language_gets_no_tone_score() -> None:
