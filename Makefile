@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo up test chaos eval lint format clean
+.PHONY: install demo up test chaos eval lint format clean cluster
 
 install: $(STAMP)
 
@@ -25,6 +25,9 @@ test: install          ## the whole suite: unit, component, integration, end-to-
 
 chaos: install         ## fault injection: kill workers and the server while publishing, then audit the log
 	NEWSFACTS_CHAOS=1 $(BIN)/python -m pytest -q -s -m chaos tests/chaos
+
+cluster: install       ## a local Redis Cluster (3 masters, 3 replicas) under the data dir; prints its REDIS_URL
+	$(BIN)/newsfacts cluster start
 
 eval: install          ## extraction quality against the labelled set in eval/gold
 	$(BIN)/newsfacts eval

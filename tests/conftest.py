@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 
-from services.common import server
+from services.common import localcluster, server
 from services.common.settings import Settings
 
 
@@ -41,6 +41,23 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     host, port = container.get_container_host_ip(), container.get_exposed_port(6379)
     yield f"redis://{host}:{port}/0"
     container.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of one node of a real local Redis Cluster (3 masters, 3 replicas), shared by the session.
+
+    Started only when a test asks for it; ``NEWSFACTS_TEST_CLUSTER_URL`` names an existing one.
+    """
+    given = os.environ.get("NEWSFACTS_TEST_CLUSTER_URL")
+    if given:
+        yield given
+        return
+    directory = tmp_path_factory.mktemp("cluster")
+    try:
+        yield localcluster.start(directory).url
+    finally:
+        localcluster.stop(directory)
 
 
 @pytest.fixture

@@ -10,7 +10,19 @@ from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from services.cli import amend, bench, dlq, docs, evaluate, lineage, pipeline, reading, replay, story
+from services.cli import (
+    amend,
+    bench,
+    dlq,
+    docs,
+    evaluate,
+    lineage,
+    partitioning,
+    pipeline,
+    reading,
+    replay,
+    story,
+)
 from services.cli.output import fail
 from services.common import connection
 from services.common.server import ServerUnavailable
@@ -36,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.register(sub)
     docs.register(sub)
     bench.register(sub)
+    partitioning.register(sub)
     return parser
 
 

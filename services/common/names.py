@@ -57,13 +57,26 @@ def text(value: bytes | str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Names:
-    """Key names under one prefix."""
+    """Key names under one prefix, of one partition of the log when ``tag`` is set.
+
+    A partition's keys carry its hash tag after the prefix (``nf:{p3-117}:stream:cleaned``);
+    which tag a partition has is decided in ``partitions.py``, nowhere else.
+    """
 
     prefix: str = "nf"
+    tag: str | None = None
+
+    def key(self, rest: str) -> str:
+        """A key of this partition (or of the unpartitioned log): ``<prefix>[:{<tag>}]:<rest>``."""
+        return f"{self.prefix}:{{{self.tag}}}:{rest}" if self.tag else f"{self.prefix}:{rest}"
+
+    def meta(self) -> str:
+        """Hash describing the log as a whole (its partitions and key layout); in no partition."""
+        return f"{self.prefix}:meta"
 
     def stream(self, short: str) -> str:
-        """Full key of a log stream, e.g. ``nf:stream:cleaned``."""
-        return f"{self.prefix}:stream:{short}"
+        """Full key of a log stream, e.g. ``nf:stream:cleaned`` (``nf:{p3-117}:stream:cleaned``)."""
+        return self.key(f"stream:{short}")
 
     def input_stream(self, stage: str) -> str:
         return self.stream(STAGE_INPUT[stage])
@@ -77,15 +90,15 @@ class Names:
 
     def done(self, stage: str) -> str:
         """Hash of input events a stage has already turned into facts (effectively-once guard)."""
-        return f"{self.prefix}:done:{stage}"
+        return self.key(f"done:{stage}")
 
     def dlq(self, stage: str) -> str:
         """Dead-letter stream of a stage: entries it could not process, and those parked behind them."""
-        return f"{self.prefix}:dlq:{stage}"
+        return self.key(f"dlq:{stage}")
 
     def parked(self, stage: str) -> str:
         """Hash subject (article id) -> dead-letter id holding that article's later entries back."""
-        return f"{self.prefix}:parked:{stage}"
+        return self.key(f"parked:{stage}")
 
     def order(self, stage: str, subject: str) -> str:
         """String: the last entry of an article a stage committed, and where its outputs went.
@@ -93,14 +106,14 @@ class Names:
         ``<entry id>|<stream>|<output id>|...``, kept a day (``ORDER_TTL_S``): a commit of an older
         entry of the article arriving later re-appends these outputs after its own (commit.lua).
         """
-        return f"{self.prefix}:order:{stage}:{subject}"
+        return self.key(f"order:{stage}:{subject}")
 
     def fingerprints(self) -> str:
         """Hash article-id:content-hash -> first submitted event id (exact-duplicate guard).
 
         It also marks each duplicate noted: field ``article-id:content-hash|event-id`` -> 1.
         """
-        return f"{self.prefix}:ingest:fingerprints"
+        return self.key("ingest:fingerprints")
 
     def all_streams(self) -> list[str]:
         return [self.stream(s) for s in LOG_STREAMS]

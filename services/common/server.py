@@ -118,7 +118,7 @@ def stop_server(settings: Settings) -> bool:
     with contextlib.suppress(redis.ConnectionError):
         client.shutdown(save=False)
     client.close()
-    _wait_gone(server.pid)
+    wait_gone(server.pid)
     (server_dir(settings) / "server.json").unlink(missing_ok=True)
     return True
 
@@ -209,7 +209,7 @@ def _read_pid(path: Path) -> int | None:
         return None
 
 
-def _wait_gone(pid: int, timeout: float = 10.0) -> None:
+def wait_gone(pid: int, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.names import Names
+from services.common.partitions import PartitionMap
 
 
 def _default_data_dir() -> Path:
@@ -38,6 +39,12 @@ class Settings(BaseSettings):
         default="nf",
         pattern=r"^(\{[A-Za-z0-9_.-]{1,38}\}|[A-Za-z0-9_.-]{1,40})$",
         description="Key prefix; '{nf}' (a hash tag) keeps every key in one Redis Cluster slot.",
+    )
+    partitions: int = Field(
+        default=1,
+        ge=1,
+        le=256,
+        description="Partitions of the log (fixed when the log is first written; see README).",
     )
     embedded_password: SecretStr | None = Field(
         default=None, description="Require this password on the embedded server (it binds loopback only)."
@@ -94,6 +101,15 @@ class Settings(BaseSettings):
     @property
     def names(self) -> Names:
         return Names(self.prefix)
+
+    @model_validator(mode="after")
+    def _partitionable(self) -> Settings:
+        PartitionMap(self.prefix, self.partitions)  # a hash-tagged prefix cannot be partitioned
+        return self
+
+    @property
+    def partition_map(self) -> PartitionMap:
+        return PartitionMap(self.prefix, self.partitions)
 
     @property
     def readmodel_path(self) -> Path:
