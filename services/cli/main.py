@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -61,7 +62,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(f"bad setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
     handler: Command = args.handler
     try:
-        return handler(args, settings)
+        code = handler(args, settings)
+        sys.stdout.flush()  # here, so that a reader gone away is caught below and not at exit
+        return code
+    except BrokenPipeError:
+        # The reader of our output went away (`newsfacts status | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except ServerUnavailable as exc:
         return fail(str(exc), 3)
     except (RedisConnectionError, RedisTimeoutError) as exc:

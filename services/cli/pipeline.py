@@ -25,6 +25,8 @@ from services.publish.sources import SourceError, check_paths, read_paths
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings, stage=args.role)
+    if settings.redis_url is None:
+        server.ensure_server(settings)  # a worker may start the embedded server; readers never do
     if args.role == "projector":
         from services.projector.app import run_projector
 
@@ -136,18 +138,34 @@ def cmd_server(args: argparse.Namespace, settings: Settings) -> int:
         return fail("REDIS_URL is set: newsfacts does not manage that server")
     if args.action == "start":
         srv = server.ensure_server(settings)
-        print(
-            f"embedded server running: pid {srv.pid}, {connection.redact(srv.url)}, data in {srv.directory}"
-        )
+        print(f"embedded server running: {_describe(srv)}")
+        if settings.embedded_port is not None and srv.port != settings.embedded_port:
+            print(
+                f"newsfacts: it was already running on port {srv.port}; NEWSFACTS_EMBEDDED_PORT="
+                f"{settings.embedded_port} applies once it is stopped (newsfacts server stop)",
+                file=sys.stderr,
+            )
     elif args.action == "stop":
         print("stopped" if server.stop_server(settings) else "not running")
     else:
-        srv_or_none = server.running(settings)
-        if srv_or_none is None:
-            print("not running")
-            return 1
-        print(f"running: pid {srv_or_none.pid}, {connection.redact(srv_or_none.url)}")
+        found = server.running(settings)
+        if args.json:
+            emit_json(_server_json(found, settings))
+        else:
+            print(f"running: {_describe(found)}" if found else f"not running (data dir {settings.data_dir})")
+        return 0 if found else 1
     return 0
+
+
+def _describe(srv: server.EmbeddedServer) -> str:
+    return f"pid {srv.pid}, port {srv.port}, {connection.redact(srv.url)}, data dir {srv.directory.parent}"
+
+
+def _server_json(found: server.EmbeddedServer | None, settings: Settings) -> dict[str, Any]:
+    if found is None:
+        return {"running": False, "data_dir": str(settings.data_dir)}
+    url, where = connection.redact(found.url), str(settings.data_dir)
+    return {"running": True, "pid": found.pid, "port": found.port, "url": url, "data_dir": where}
 
 
 def _ensure_server(settings: Settings) -> bool:
@@ -181,6 +199,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("server", help="manage the embedded server (when REDIS_URL is unset)")
     p.add_argument("action", choices=["start", "stop", "status"])
+    p.add_argument("--json", action="store_true", help="status as JSON")
     p.set_defaults(handler=cmd_server)
 
     demo.register(sub, ensure_server=_ensure_server)

@@ -72,6 +72,9 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
     with store_connection(settings, args.store) as conn:
         if args.topic:
             articles = queries.topic_articles(conn, args.topic, limit=args.limit)
+            if not articles:
+                hint = "newsfacts topics lists those in use"
+                return fail(f"no articles under topic {args.topic!r} ({hint})", 1)
             if args.json:
                 emit_json([a.to_dict() for a in articles])
             else:

@@ -1,4 +1,8 @@
-"""Where the Redis URL comes from: the user's ``REDIS_URL`` or the embedded server."""
+"""Where the Redis URL comes from: the user's ``REDIS_URL`` or the embedded server already running.
+
+Connecting never starts a server: only ``up``, ``demo``, ``worker`` and ``server start``
+do (``server.ensure_server``); every other command connects or stops with exit 3.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
 
-from services.common.server import ensure_server
+from services.common.server import NoServer, running
 from services.common.settings import Settings
 
 
 def redis_url(settings: Settings) -> str:
-    """The URL to connect to, starting the embedded server when ``REDIS_URL`` is unset."""
+    """``REDIS_URL``, else the embedded server running for the data directory; ``NoServer`` if none."""
     if settings.redis_url is not None:
         return settings.redis_url.get_secret_value()
-    return ensure_server(settings).url
+    embedded = running(settings)
+    if embedded is None:
+        raise NoServer(settings)
+    return embedded.url
 
 
 def redact(url: str) -> str:

