@@ -84,7 +84,7 @@ class Projector:
             entries: list[LogEntry | Undecodable] = []
             for stream, rows in reply:
                 short = short_of[stream]
-                entries += [to_entry(short, eid, fields) for eid, fields in rows]
+                entries += [to_entry(short, eid, fields, names=names) for eid, fields in rows]
                 cursors[names.stream(short)] = text(rows[-1][0])
             applied = store.apply_batch(entries)
             self._log.debug("batch projected", size=len(entries), applied=applied, streams=len(reply))

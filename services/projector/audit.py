@@ -86,7 +86,7 @@ def lineage(conn: sqlite3.Connection, article_id: str) -> LineageTree | None:
                 cause, "article.submitted", None, "submitted", None, time, None, False, title, kids
             )
         else:
-            note = "not in the read models (e.g. a bare article added by hand)"
+            note = "not in the read models"
             root = LineageNode(cause, "(cause)", None, None, None, None, None, False, note, kids)
         roots.append(root)
     title = conn.execute(

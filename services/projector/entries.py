@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from services.common.envelope import Envelope, decode
-from services.common.names import text
+from services.common.names import STAGE_INPUT, Names, text
 from services.common.rejection import Rejection
 from services.common.stage import entry_payload
+from services.ingest.stage import bare_article
 
 #: A Redis stream entry id as integers, ``'1700000000000-3'`` -> ``(1700000000000, 3)``.
 EntryKey = tuple[int, int]
@@ -47,10 +48,19 @@ def format_key(key: EntryKey) -> str:
     return f"{key[0]}-{key[1]}"
 
 
-def to_entry(stream: str, entry_id: bytes | str, fields: Mapping[bytes, bytes]) -> LogEntry | Undecodable:
-    """Decode one stream entry for the projector; undecodable entries are kept as such, not raised."""
+def to_entry(
+    stream: str, entry_id: bytes | str, fields: Mapping[bytes, bytes], *, names: Names
+) -> LogEntry | Undecodable:
+    """Decode one stream entry for the projector; undecodable entries are kept as such, not raised.
+
+    A bare article JSON on the submitted stream is read as the submission ingest makes of it
+    (same id, correlation and time), so it is counted and lineage finds it.
+    """
     eid = text(entry_id)
+    payload = entry_payload(fields)
     try:
-        return LogEntry(stream, eid, decode(entry_payload(fields)))
+        return LogEntry(stream, eid, decode(payload))
     except Rejection as fault:
+        if stream == STAGE_INPUT["ingest"] and (bare := bare_article(payload, eid, names)) is not None:
+            return LogEntry(stream, eid, bare)
         return Undecodable(stream, eid, f"{fault.reason.value}: {fault.message}")

@@ -60,7 +60,7 @@ async def read_log(
                 cursors_last = rows[-1][0]
                 if short in cursors:
                     cursors[short] = cursors_last.decode()
-                yield [to_entry(short, eid, fields) for eid, fields in rows]
+                yield [to_entry(short, eid, fields, names=names) for eid, fields in rows]
 
 
 async def fetch(client: Redis, names: Names, keys: list[tuple[str, str]]) -> dict[tuple[str, str], LogEntry]:
@@ -72,7 +72,7 @@ async def fetch(client: Redis, names: Names, keys: list[tuple[str, str]]) -> dic
     found: dict[tuple[str, str], LogEntry] = {}
     for (short, entry_id), rows in zip(keys, replies, strict=True):
         if rows:
-            entry = to_entry(short, entry_id, rows[0][1])
+            entry = to_entry(short, entry_id, rows[0][1], names=names)
             if isinstance(entry, LogEntry):
                 found[(short, entry_id)] = entry
     return found
