@@ -22,8 +22,8 @@ from services.projector import queries
 from services.publish.publisher import PublishReport, publish
 from services.publish.sources import read_paths
 
-#: ``./seeds`` when run from a clone (``make demo``), else the seeds beside an editable install.
-DEFAULT_SEEDS = Path("seeds") if Path("seeds").is_dir() else Path(__file__).resolve().parents[2] / "seeds"
+#: The seed articles shipped in the package (``seeds/`` of the source tree links here).
+DEFAULT_SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings, ensure_server: Callable[[Settings], bool]) -> int:
@@ -106,7 +106,9 @@ def _print(summary: dict[str, Any], done: int, sent: int) -> None:
 
 def register(sub: Any, *, ensure_server: Callable[[Settings], bool]) -> None:
     p = sub.add_parser("demo", help="start everything, publish the seeds, wait, print what was learned, stop")
-    p.add_argument("--seeds", default=str(DEFAULT_SEEDS), help="folder or file to publish (default: seeds/)")
+    p.add_argument(
+        "--seeds", default=str(DEFAULT_SEEDS), help="folder or file to publish (default: the seeds)"
+    )
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the pipeline")
     p.add_argument("--verbose", action="store_true", help="show the workers' logs")
     p.add_argument("--json", action="store_true")

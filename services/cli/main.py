@@ -14,6 +14,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from services.cli import (
     amend,
     bench,
+    contract,
     dlq,
     docs,
     evaluate,
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.register(sub)
     evaluate.register(sub)
     docs.register(sub)
+    contract.register(sub)
     bench.register(sub)
     partitioning.register(sub)
     return parser

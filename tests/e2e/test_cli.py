@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from services.common import server
 from services.common.names import STAGES
-from services.common.settings import Settings
 from services.projector import queries
 from services.projector.store import ReadModelStore
-from tests.e2e.conftest import Cli, Result, clean_environment, eventually, lengths
+from tests.e2e.conftest import Cli, Result, eventually, lengths
 
 SEED_ITEMS = 18
 SEED_ARTICLE = "seeds/000_xiaomi_ev_mass_production.txt"
@@ -135,23 +133,6 @@ def test_up_processes_published_seeds_answers_queries_and_stops_cleanly_on_sigte
 
     after = cli.run("status", "--json").json()
     assert [g["pending"] for row in after for g in row["groups"]] == [0] * len(STAGES)
-
-
-@pytest.mark.redis
-@pytest.mark.slow
-def test_demo_starts_its_own_server_projects_every_seed_and_stops_the_server(tmp_path: Path) -> None:
-    """With REDIS_URL unset, `demo` runs the embedded server, projects all 18 seeds, and shuts it down."""
-    data_dir = tmp_path / "demo"
-    demo = Cli(clean_environment(NEWSFACTS_DATA_DIR=str(data_dir)), data_dir, "nf")
-    try:
-        out = demo.run("demo", "--json", "--timeout", "60", timeout=120).json()
-    finally:
-        server.stop_server(Settings(data_dir=data_dir))  # only matters if demo failed to
-    assert (out["published"], out["projected"]) == (SEED_ITEMS, SEED_ITEMS)
-    assert set(out["workers_exit"].values()) == {0}, out["workers_exit"]
-    assert out["counters"]["article.indexed"] == SEED_ITEMS
-    assert out["articles"][0]["title"].startswith("Xiaomi Corp.")
-    assert server.running(Settings(data_dir=data_dir)) is None
 
 
 @pytest.mark.redis

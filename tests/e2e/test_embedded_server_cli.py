@@ -24,6 +24,7 @@ CONNECTING = (
     ("retract", "a123", "--reason", "test", "--force"),
     ("replay", "rebuild"),
     ("replay", "reprocess", "--stage", "clean"),
+    ("validate",),
 )
 
 
