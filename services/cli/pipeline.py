@@ -15,7 +15,7 @@ from services.cli import demo
 from services.cli.output import emit_json, fail, table
 from services.cli.supervisor import ROLES, Supervisor, parse_scale
 from services.common import connection, server
-from services.common.logging import configure_logging
+from services.common.logging import JsonLines, configure_logging, logs_as_json
 from services.common.settings import Settings
 from services.common.status import as_json, stream_status
 from services.common.topology import ensure_topology
@@ -46,7 +46,11 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         return fail(str(exc))
     started = _ensure_server(settings)
-    supervisor = Supervisor(scale)
+    output = None
+    if logs_as_json(settings):  # every line `up` and its workers print becomes a JSON object
+        output = JsonLines(sys.stderr.buffer, "warning", stage="up")
+        sys.stdout, sys.stderr = JsonLines(sys.stdout.buffer, "info", stage="up"), output
+    supervisor = Supervisor(scale, output=output)
     supervisor.start()
     print(f"newsfacts up: {supervisor.describe()} on {connection.redact(connection.redis_url(settings))}")
     print("Ctrl-C stops every worker gracefully.", flush=True)

@@ -6,9 +6,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping
 
+from services.common.logging import JsonLines
 from services.common.names import STAGES
 
 ROLES: tuple[str, ...] = (*STAGES, "projector")
@@ -17,10 +19,14 @@ ROLES: tuple[str, ...] = (*STAGES, "projector")
 class Supervisor:
     """Starts ``newsfacts worker ROLE`` children and stops them with SIGTERM (then SIGKILL)."""
 
-    def __init__(self, scale: Mapping[str, int], *, quiet: bool = False) -> None:
+    def __init__(
+        self, scale: Mapping[str, int], *, quiet: bool = False, output: JsonLines | None = None
+    ) -> None:
         self._scale = {role: scale.get(role, 1) for role in ROLES}
         self._children: list[tuple[str, subprocess.Popen[bytes]]] = []
         self._quiet = quiet
+        #: In JSON mode, where every line the children print goes (JSON lines kept, others wrapped).
+        self._output = output
 
     def start(self) -> None:
         for role, copies in self._scale.items():
@@ -28,9 +34,21 @@ class Supervisor:
                 self._children.append((role, self._spawn(role)))
 
     def _spawn(self, role: str) -> subprocess.Popen[bytes]:
-        out = subprocess.DEVNULL if self._quiet else None
         cmd = [sys.executable, "-m", "services.cli", "worker", role]
-        return subprocess.Popen(cmd, stdout=out, stderr=out, env=dict(os.environ))
+        if self._quiet or self._output is None:
+            out = subprocess.DEVNULL if self._quiet else None
+            return subprocess.Popen(cmd, stdout=out, stderr=out, env=dict(os.environ))
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ))
+        threading.Thread(target=self._pump, args=(role, proc, self._output), daemon=True).start()
+        return proc
+
+    @staticmethod
+    def _pump(role: str, proc: subprocess.Popen[bytes], output: JsonLines) -> None:
+        """Pass a child's output on line by line until it exits."""
+        assert proc.stdout is not None
+        with proc.stdout:
+            for raw in proc.stdout:
+                output.line(raw, role=role, pid=proc.pid)
 
     def restart_dead(self) -> list[tuple[str, int]]:
         """Start a new process for every child that exited; return (role, exit code) of those."""

@@ -10,6 +10,7 @@ consumers that died.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 from collections import Counter
@@ -27,6 +28,7 @@ from redis.exceptions import ConnectionError, ResponseError
 from services.common import connection
 from services.common.committer import Committer, Outcome
 from services.common.deadletter import DeadLetterQueue, Failure
+from services.common.logging import BROKER_LOGGER, STOPPING
 from services.common.names import text
 from services.common.reprocess import request_target, resolve
 from services.common.settings import Settings
@@ -112,7 +114,8 @@ def build_broker(url: str, stage: Stage, settings: Settings, sink: Sink, consume
     ctx = stage_context(stage, settings)
     names = settings.names
     log = structlog.get_logger().bind(stage=stage.name, consumer=consumer)
-    broker = RedisBroker(url, graceful_timeout=30.0, log_level=10)
+    # Our own stdlib logger: FastStream then adds no handler of its own, and ours renders its records.
+    broker = RedisBroker(url, graceful_timeout=30.0, logger=logging.getLogger(BROKER_LOGGER), log_level=10)
     stream, group = names.input_stream(stage.name), names.group(stage.name)
 
     async def handle(msg: RedisBatchStreamMessage) -> None:
@@ -178,6 +181,7 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
         try:
+            STOPPING.clear()
             await ensure_topology(client, names)
             stage.warm_up()
             log.info("worker starting", redis=connection.redact(url), stream=names.input_stream(stage.name))
@@ -187,7 +191,10 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
             await client.aclose()
             log.info("worker stopped")
 
-    return FastStream(broker, lifespan=lifespan, logger=None)
+    def stopping() -> None:
+        STOPPING.set()  # from here a dropped connection is part of the stop, not a fault
+
+    return FastStream(broker, lifespan=lifespan, logger=None, on_shutdown=[stopping])
 
 
 async def _leave_group(client: Redis, stream: str, group: str, consumer: str) -> None:

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
+import orjson
 import pytest
 
 from services.common.names import STAGES
@@ -78,9 +79,13 @@ def session_alive(pgid: int) -> bool:
 def test_up_processes_published_seeds_answers_queries_and_stops_cleanly_on_sigterm(
     cli: Cli, tmp_path: Path
 ) -> None:
-    """Under `up`, published seeds become queryable; SIGTERM stops every worker: exit 0, nothing pending."""
+    """Under `up`, published seeds become queryable; SIGTERM stops every worker: exit 0, nothing pending.
+
+    With NEWSFACTS_LOG_FORMAT=json every line `up` and its workers print is a JSON object, and the
+    clean stop logs no error.
+    """
     log = tmp_path / "up.log"
-    up = cli.start("up", log=log)
+    up = cli.with_env(NEWSFACTS_LOG_FORMAT="json", NEWSFACTS_LOG_LEVEL="info").start("up", log=log)
     try:
         published = cli.run("publish", "seeds/", "--json").json()
         assert (published["sent"], len(published["event_ids"]), published["warnings"]) == (
@@ -110,6 +115,10 @@ def test_up_processes_published_seeds_answers_queries_and_stops_cleanly_on_sigte
     output = log.read_text(errors="replace")
     assert code == 0, f"`up` exited {code} after SIGTERM:\n{output[-3000:]}"
     assert not session_alive(up.pid), "a worker outlived `up`"
+    records = [orjson.loads(line) for line in output.splitlines()]  # each line JSON, or this raises
+    assert all(isinstance(r, dict) for r in records)
+    assert {r["stage"] for r in records if r.get("event") == "worker stopped"} == set(STAGES)
+    assert [r for r in records if r.get("level") in ("error", "critical")] == []
 
     view = article.json()
     assert view["article_id"] == seed["article_id"]
