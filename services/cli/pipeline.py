@@ -85,10 +85,12 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
         try:
             await ensure_topology(client, settings.names)
             limit = None if args.no_wait else settings.max_backlog
-            return await publish(client, settings.names, read_paths(args.paths), max_backlog=limit)
+            items = read_paths(args.paths, skipped)
+            return await publish(client, settings.names, items, max_backlog=limit)
         finally:
             await client.aclose()
 
+    skipped: list[tuple[str, str]] = []  # files that cannot be read: each is skipped and named
     try:
         check_paths(args.paths)
         report = asyncio.run(run())
@@ -101,13 +103,18 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
                 "event_ids": report.event_ids,
                 "correlation_ids": report.correlation_ids,
                 "warnings": report.warnings,
+                "skipped": [{"path": path, "error": why} for path, why in skipped],
                 "waited_s": round(report.waited_s, 1),
             }
         )
     else:
         for origin, message in report.warnings:
             print(f"warning: {origin}: {message}", file=sys.stderr)
+        for path, why in skipped:
+            print(f"error: {path}: {why}; skipped", file=sys.stderr)
         print(f"published {report.sent} item(s) to {settings.names.input_stream('ingest')}")
+    if skipped:
+        return fail(f"{len(skipped)} file(s) could not be read and were skipped; {report.sent} item(s) sent")
     return 0
 
 

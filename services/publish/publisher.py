@@ -72,7 +72,8 @@ async def publish(
     for item in items:
         payload = item.raw
         if item.article is None:
-            report.warnings.append((item.origin, "not a JSON object; ingest will record it as rejected"))
+            problem = item.problem or "not a JSON object; ingest will record it as rejected"
+            report.warnings.append((item.origin, problem))
         else:
             try:
                 data = validate(item.article)

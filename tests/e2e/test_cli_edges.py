@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
+import orjson
 import pytest
 
 from services.common.events.facts import Topic
@@ -53,3 +55,29 @@ def test_topics_of_an_unknown_topic_exits_1_like_every_other_lookup(offline: Cli
     assert offline.run("topics", "no such topic", "--json").code == 1
     found = offline.run("topics", ECONOMY.code, "--json")
     assert [a["article_id"] for a in found.json()] == ["a-rates"]
+
+
+@pytest.mark.redis
+def test_a_folder_publish_skips_unreadable_files_naming_each_and_counting_what_was_sent(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """An I/O error and a broken link are each named and skipped; the rest is sent; exit 2 says so."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.json").write_bytes(b'{"title": "Rates rise", "body": "The bank raised rates."}')
+    (folder / "b-eio.json").symlink_to("/proc/self/mem")
+    (folder / "c-broken.txt").symlink_to(folder / "gone.txt")
+    (folder / "d.txt").write_bytes(b"Oil falls\n\nPrices fell.")
+    result = cli.run("publish", str(folder), "--json")
+    assert result.code == 2, result.stderr
+    out = orjson.loads(result.stdout)
+    assert out["sent"] == 2
+    assert out["skipped"] == [
+        {"path": str(folder / "b-eio.json"), "error": "cannot be read: Input/output error"},
+        {"path": str(folder / "c-broken.txt"), "error": f"a broken link to {folder / 'gone.txt'}"},
+    ]
+    assert "2 file(s) could not be read and were skipped; 2 item(s) sent" in result.stderr
+    text = cli.run("publish", str(folder))
+    assert text.code == 2
+    assert f"error: {folder / 'b-eio.json'}: cannot be read: Input/output error; skipped" in text.stderr
+    assert "published 2 item(s)" in text.stdout
