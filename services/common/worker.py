@@ -244,7 +244,14 @@ async def run_stage(stage: Stage, settings: Settings) -> None:
     log = structlog.get_logger().bind(stage=stage.name, consumer=consumer)
     pause = 0.5
     while True:
-        await worker_app(stage, settings, consumer=consumer).run()
+        try:
+            await worker_app(stage, settings, consumer=consumer).run()
+        except (ConnectionError, RedisTimeoutError, OSError) as exc:
+            if not STOPPING.is_set():
+                raise
+            # A SIGTERM during the start cancels the subscribers mid-command: still a clean stop.
+            log.warning("connection lost while stopping", error=str(exc))
+            return
         if not await _group_missing(settings, stage):
             return
         log.warning(

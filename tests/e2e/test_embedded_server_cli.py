@@ -93,10 +93,12 @@ def test_an_out_of_range_embedded_port_is_a_bad_setting(embedded: Cli) -> None:
 @pytest.mark.redis
 def test_a_worker_starts_the_embedded_server_when_none_runs(embedded: Cli, tmp_path: Path) -> None:
     """`worker STAGE` with REDIS_URL unset starts the server for its data dir, and stops on SIGTERM."""
-    worker = embedded.start("worker", "ingest", log=tmp_path / "worker.log")
+    log = tmp_path / "worker.log"
+    worker = embedded.with_env(NEWSFACTS_LOG_LEVEL="info").start("worker", "ingest", log=log)
     try:
         found = eventually(lambda: server.running(Settings(data_dir=embedded.data_dir)), "a server", 30.0)
         assert found.directory == embedded.data_dir / "server"
+        eventually(lambda: "worker starting" in log.read_text(errors="replace"), "the worker to run", 60.0)
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
@@ -104,4 +106,4 @@ def test_a_worker_starts_the_embedded_server_when_none_runs(embedded: Cli, tmp_p
         except subprocess.TimeoutExpired:
             worker.kill()
             code = worker.wait()
-    assert code == 0, (tmp_path / "worker.log").read_text()
+    assert code == 0, log.read_text()

@@ -35,6 +35,7 @@ BUILD_LEFTOVERS = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__"
 def requirement_closure(requirements: list[str]) -> list[metadata.Distribution]:
     """The installed distributions that satisfy ``requirements``, and theirs, recursively."""
     found: dict[str, metadata.Distribution] = {}
+    seen: set[tuple[str, str]] = set()
     todo = [(Requirement(r), "") for r in requirements]
     while todo:
         req, extra = todo.pop()
@@ -43,12 +44,11 @@ def requirement_closure(requirements: list[str]) -> list[metadata.Distribution]:
         dist = metadata.distribution(req.name)
         assert dist.version in req.specifier or not req.specifier, f"{req} but {dist.version} is installed"
         name = canonicalize_name(dist.metadata["Name"])
-        extras = sorted(req.extras)
-        if name in found and not extras:
-            continue
         found[name] = dist
-        for wanted in ["", *extras]:
-            todo += [(Requirement(r), wanted) for r in dist.requires or []]
+        for wanted in ["", *sorted(req.extras)]:
+            if (name, wanted) not in seen:
+                seen.add((name, wanted))
+                todo += [(Requirement(r), wanted) for r in dist.requires or []]
     return list(found.values())
 
 
