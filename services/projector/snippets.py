@@ -45,6 +45,8 @@ def snippet(text: str, query: str, mark: tuple[str, str] = ("[", "]"), words: in
     start = max(0, at - _LEAD) if first else 0
     chosen = tokens[start : start + words]
     begin, end = chosen[0].start(), chosen[-1].end()
+    if _WORD.search(window, end) is None:  # the last words: keep the closing punctuation
+        end = len(window.rstrip())
     part = window[begin:end]
     if hit:
         part = hit.sub(lambda m: f"{mark[0]}{m[0]}{mark[1]}", part)
