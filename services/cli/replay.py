@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import time
 from contextlib import closing
 from pathlib import Path
@@ -55,6 +56,13 @@ async def _rebuild(
     return report
 
 
+def peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory of this process (the writer) and of its largest child (the reader), in MB."""
+    mine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"writer": round(mine, 1), "reader": round(reader, 1)}
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     value = int(text)
@@ -96,13 +104,18 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         "store": str(target),
         "switched": live,
         "skipped_bad": list(report.skipped),
+        "peak_rss_mb": peak_rss_mb(),
     }
     if args.json:
         emit_json(result)
     else:
         where = "now live" if live else f"query it with --store {target}"
         print(f"read models rebuilt in {target} ({where}); checksum {report.checksum}")
-        print(f"replayed {report.events:,} events in {report.seconds:.2f} s: {report.rate:,.0f} events/s")
+        rss = peak_rss_mb()
+        print(
+            f"replayed {report.events:,} events in {report.seconds:.2f} s: {report.rate:,.0f} events/s; "
+            f"peak memory {rss['writer']:,.0f} MB (writer), {rss['reader']:,.0f} MB (reader)"
+        )
         if report.skipped:
             print(f"skipped {len(report.skipped):,} entries this code cannot read:")
             for line in report.skipped:

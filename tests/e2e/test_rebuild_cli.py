@@ -38,6 +38,7 @@ def test_a_bad_entry_stops_the_rebuild_and_skip_bad_lists_it(cli: Cli, redis_url
 
     skipped = cli.run("replay", "rebuild", "--skip-bad", "--json").json()
     assert skipped["switched"] is True and skipped["events"] == first["events"] + 1
+    assert skipped["peak_rss_mb"]["writer"] > 0 and skipped["peak_rss_mb"]["reader"] > 0
     [line] = skipped["skipped_bad"]
     assert line.startswith(f"{names.stream('enriched')} entry {bad}: undecodable")
     assert os.readlink(cli.readmodel_path) != live

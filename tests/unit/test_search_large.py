@@ -47,11 +47,11 @@ def _report(prose: str) -> str:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReadModelStore]:
-    """200 bench-corpus articles and five 4 MiB ones made of bench-corpus text."""
+    """120 bench-corpus articles and five 4 MiB ones made of bench-corpus text."""
     path = tmp_path_factory.mktemp("large") / "store.db"
     log = LogBuilder()
     with ReadModelStore.open(path) as opened:
-        for n in range(200):
+        for n in range(120):
             opened.apply_batch(log.entries(article_events(ArticleSpec(f"a{n}", f"Story {n}", _body(n)))))
         text = _report(" ".join(_body(n) for n in range(200, 260)))
         for n in range(5):
