@@ -19,7 +19,15 @@ from services.projector.checksum import checksum
 from services.projector.store import ReadModelStore
 from services.replay.log import parse_until, total_entries
 from services.replay.reader import ReaderFailed
-from services.replay.rebuild import BadEntries, BadEntry, Progress, RebuildReport, rebuild_from, replay_into
+from services.replay.rebuild import (
+    BATCH,
+    BadEntries,
+    BadEntry,
+    Progress,
+    RebuildReport,
+    rebuild_from,
+    replay_into,
+)
 
 
 async def _rebuild(
@@ -144,7 +152,9 @@ def register(sub: Any) -> None:
         "--until", metavar="POS|TIME", help="only the log up to an entry id or ISO time (no switch)"
     )
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of a new live generation")
-    p.add_argument("--batch", type=positive_int, default=5000, help="entries per read and per transaction")
+    p.add_argument(
+        "--batch", type=positive_int, default=BATCH, help="entries per stream per read and per transaction"
+    )
     p.add_argument(
         "--skip-bad", action="store_true",
         help="skip entries this code cannot read (count and list them) instead of stopping",

@@ -35,7 +35,7 @@ UNSTAGE_SEARCH = "DELETE FROM search_staging WHERE article_id = ?"
 INDEX_STAGED = """
 INSERT INTO search (rowid, title, lede, text, key_phrases, entities, topics)
 SELECT d.doc_id, s.title, s.lede, s.text, s.key_phrases, s.entities, s.topics
-FROM search_staging AS s JOIN docs AS d USING (article_id) ORDER BY d.doc_id
+FROM docs AS d JOIN search_staging AS s USING (article_id)
 """
 #: Indexes the load itself reads through: every indexed event clears the article's old bands.
 KEPT_INDEXES = frozenset({"story_bands_article"})

@@ -49,6 +49,11 @@ class Progress:
             self.out.write("\n")
 
 
+#: Entries per stream per read: one read of every stream (and the batch being written) is what a
+#: rebuild holds in memory; larger batches are no faster once there is no sync per transaction.
+BATCH = 2000
+
+
 class BadEntry(Exception):
     """A rebuild met an entry this code cannot read, and was not told to skip such entries."""
 
@@ -104,7 +109,7 @@ async def replay_into(
 
 
 def rebuild_from(
-    url: str, names: Names, store: ReadModelStore, *, until: str = "+", batch: int = 5000,
+    url: str, names: Names, store: ReadModelStore, *, until: str = "+", batch: int = BATCH,
     progress: Progress | None = None, bad: BadEntries | None = None,
 ) -> int:  # fmt: skip
     """``replay_into`` with the reading and folding in a process of its own (``reader.py``): this one
