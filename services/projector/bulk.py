@@ -1,7 +1,7 @@
 """Bulk loading a generation that nobody reads until it is complete: what waits until the end.
 
 A rebuild writes a file that is switched in only once it is whole, so while it loads it can leave
-out what only readers need and make it once, at the end (``finish``):
+out what only readers need and make it once, at the end (``finish_load``):
 
 - the full-text index: search documents go to a plain staging table and FTS5 indexes them in one
   pass (FTS5 merging its segments batch after batch was about a third of a rebuild's SQLite time);
