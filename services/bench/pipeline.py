@@ -1,5 +1,5 @@
 """One measured run of the real pipeline: workers as processes, articles published, each one watched
-until it is visible in the read models; then a replay of the whole log into a fresh store."""
+until it is visible in the read models; then a rebuild of the whole log into a fresh store."""
 
 from __future__ import annotations
 
@@ -15,14 +15,13 @@ from redis.asyncio import Redis
 
 from services.bench import procs, timeline, usage
 from services.bench.fleet import Fleet
+from services.bench.replay import measure_replay
 from services.bench.sender import Payload, Sent, send
 from services.bench.stats import summary
 from services.bench.watcher import watch
 from services.common import connection
 from services.common.settings import Settings
 from services.common.topology import ensure_topology
-from services.projector.store import ReadModelStore
-from services.replay.rebuild import replay_into
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +83,7 @@ async def measure(settings: Settings, plan: Plan) -> dict[str, Any]:
             terminal = await timeline.terminal(client, names, since)
         finally:
             exits = fleet.stop()
-        replay = await _replay(client, settings, plan.logs.parent / "replay.sqlite")
+        replay = measure_replay(settings, plan.logs.parent / "replay.sqlite")
     finally:
         await client.aclose()
     ids = sent.correlations
@@ -113,17 +112,4 @@ async def measure(settings: Settings, plan: Plan) -> dict[str, Any]:
         "server": {"peak_rss_mb": round(server_rss, 1) if server_rss else None},
         "replay": replay,
         "worker_exits": exits,
-    }
-
-
-async def _replay(client: Redis, settings: Settings, target: Path) -> dict[str, Any]:
-    """Rebuild read models from the whole log into a fresh store: events per second."""
-    with ReadModelStore.open(target) as store:
-        started = time.perf_counter()
-        events = await replay_into(client, settings.names, store)
-        seconds = time.perf_counter() - started
-    return {
-        "events": events,
-        "seconds": round(seconds, 3),
-        "events_per_s": round(events / seconds) if seconds else None,
     }

@@ -7,6 +7,7 @@ from typing import Any
 MIN_CEILING_RATIO = 0.8
 MAX_P99_MS = 250.0
 MIN_REPLAY_EVENTS_PER_S = 40_000
+MIN_REPLAY_RATIO = 0.4
 MAX_WORKER_RSS_MB = 200.0
 MIN_SCALING = 1.7
 #: Cores other processes may use during a run before the report warns that it was not alone.
@@ -31,7 +32,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     pipe, paced = report["pipeline"], report["config"]["rate"] is not None
     ratio = report["comparison"]["throughput_ratio"]
     p99 = pipe["latency_ms"]["visible"]["p99"]
-    replay = pipe["replay"]["events_per_s"]
+    replay, replay_ratio = pipe["replay"]["events_per_s"], pipe["replay"].get("ratio")
     rss = max((mb for role in pipe["roles"].values() for mb in role["peak_rss_mb"]), default=None)
     scaling = report.get("scaling")
     scaled = scaling["ratio"] if scaling else None
@@ -49,6 +50,11 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         _target(
             "replay rebuild (events/s)", replay, f">= {MIN_REPLAY_EVENTS_PER_S:,}",
             replay is not None and replay >= MIN_REPLAY_EVENTS_PER_S,
+        ),
+        _target(
+            "replay rebuild / raw ceiling", replay_ratio, f">= {MIN_REPLAY_RATIO}",
+            replay_ratio >= MIN_REPLAY_RATIO if replay_ratio is not None else None,
+            "ceiling: XRANGE + JSON decode of the same log, one process",
         ),
         _target("peak RSS of any worker (MB)", rss, f"<= {MAX_WORKER_RSS_MB:g}",
                 rss is not None and rss <= MAX_WORKER_RSS_MB),
@@ -126,8 +132,10 @@ def render(report: dict[str, Any]) -> str:
         f"CPU efficiency vs ceiling {_n(cmp['cpu_efficiency'], 2)}; cores busy {_n(cpu['cores_busy'], 2)} "
         f"(other processes on the machine: {_n(cpu['other_processes_cores'], 2)}); "
         f"bench driver {_n(cpu['driver_cpu_ms_per_article'], 2)} ms/article",
-        f"replay          {replay['events']:,} events in {_n(replay['seconds'], 3)} s: "
-        f"{_n(replay['events_per_s'])} events/s",
+        f"replay          rebuild {replay['events']:,} events in {_n(replay['seconds'], 3)} s: "
+        f"{_n(replay['events_per_s'])} events/s; raw ceiling (XRANGE + decode, one process) "
+        f"{_n(replay.get('ceiling_events_per_s'))} events/s; ratio {_n(replay.get('ratio'), 2)}; "
+        f"checksum equal to the live store: {replay.get('checksum_equal_to_live')}",
     ]
     others = cpu["other_processes_cores"]
     if others > NOISY_CORES:

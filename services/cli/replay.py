@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import time
 from contextlib import closing
 from pathlib import Path
@@ -17,24 +18,39 @@ from services.projector import generations, queries
 from services.projector.checksum import checksum
 from services.projector.store import ReadModelStore
 from services.replay.log import parse_until, total_entries
-from services.replay.rebuild import Progress, RebuildReport, replay_into
+from services.replay.reader import ReaderFailed
+from services.replay.rebuild import (
+    BATCH,
+    BadEntries,
+    BadEntry,
+    Progress,
+    RebuildReport,
+    rebuild_from,
+    replay_into,
+)
 
 
-async def _rebuild(settings: Settings, target: Path, until: str, batch: int, switch: bool) -> RebuildReport:
+async def _rebuild(
+    settings: Settings, target: Path, until: str, batch: int, switch: bool, bad: BadEntries
+) -> RebuildReport:
     """Build ``target`` from the log; switch readers to it when ``switch``. A failed build leaves no file."""
-    client = connection.client(connection.redis_url(settings))
+    url = connection.redis_url(settings)
+    client = connection.client(url)
     started = time.perf_counter()
     try:
         progress = Progress(await total_entries(client, settings.names))
         with ReadModelStore.open(target, bulk=True) as store:
-            events = await replay_into(
-                client, settings.names, store, until=until, batch=batch, progress=progress
+            events = rebuild_from(
+                url, settings.names, store, until=until, batch=batch, progress=progress, bad=bad
             )
             if switch:
                 # Catch up with what arrived during the rebuild, then point readers (and the projector) here.
-                events += await replay_into(client, settings.names, store, batch=batch, progress=progress)
+                events += await replay_into(
+                    client, settings.names, store, batch=batch, progress=progress, bad=bad
+                )
             store.settle()
-            report = RebuildReport(events, time.perf_counter() - started, store.checksum())
+            seconds = time.perf_counter() - started
+            report = RebuildReport(events, seconds, store.checksum(), tuple(bad.found))
     except BaseException:
         generations.drop(target)  # a half-built store must never be taken for a generation
         raise
@@ -46,6 +62,13 @@ async def _rebuild(settings: Settings, target: Path, until: str, batch: int, swi
         if previous is not None and previous != target:
             generations.drop(previous)
     return report
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory of this process (the writer) and of its largest child (the reader), in MB."""
+    mine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"writer": round(mine, 1), "reader": round(reader, 1)}
 
 
 def positive_int(text: str) -> int:
@@ -71,7 +94,16 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         generations.drop(target)
     else:
         target = generations.next_generation(settings)
-    report = asyncio.run(_rebuild(settings, target, until, args.batch, switch=live))
+    bad = BadEntries(settings.names, skip=args.skip_bad)
+    try:
+        report = asyncio.run(_rebuild(settings, target, until, args.batch, live, bad))
+    except BadEntry as exc:
+        return fail(
+            f"rebuild stopped at an entry this code cannot read: {exc}. Nothing was switched in; "
+            "--skip-bad skips such entries (counted and listed), as the live projector does", 2
+        )  # fmt: skip
+    except ReaderFailed as exc:
+        return fail(f"rebuild stopped: {exc}. Nothing was switched in", 1)
     result: dict[str, Any] = {
         "events": report.events,
         "seconds": round(report.seconds, 3),
@@ -79,13 +111,23 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         "checksum": report.checksum,
         "store": str(target),
         "switched": live,
+        "skipped_bad": list(report.skipped),
+        "peak_rss_mb": peak_rss_mb(),
     }
     if args.json:
         emit_json(result)
     else:
         where = "now live" if live else f"query it with --store {target}"
         print(f"read models rebuilt in {target} ({where}); checksum {report.checksum}")
-        print(f"replayed {report.events:,} events in {report.seconds:.2f} s: {report.rate:,.0f} events/s")
+        rss = peak_rss_mb()
+        print(
+            f"replayed {report.events:,} events in {report.seconds:.2f} s: {report.rate:,.0f} events/s; "
+            f"peak memory {rss['writer']:,.0f} MB (writer), {rss['reader']:,.0f} MB (reader)"
+        )
+        if report.skipped:
+            print(f"skipped {len(report.skipped):,} entries this code cannot read:")
+            for line in report.skipped:
+                print(f"  {line}")
     return 0
 
 
@@ -110,7 +152,13 @@ def register(sub: Any) -> None:
         "--until", metavar="POS|TIME", help="only the log up to an entry id or ISO time (no switch)"
     )
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of a new live generation")
-    p.add_argument("--batch", type=positive_int, default=5000, help="entries per read and per transaction")
+    p.add_argument(
+        "--batch", type=positive_int, default=BATCH, help="entries per stream per read and per transaction"
+    )
+    p.add_argument(
+        "--skip-bad", action="store_true",
+        help="skip entries this code cannot read (count and list them) instead of stopping",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_rebuild)
     p = verbs.add_parser("checksum", help="the digest of the read models, to compare a store with a rebuild")

@@ -92,6 +92,12 @@ class Settings(BaseSettings):
         description="publish waits while more entries than this are unread by the stages (backpressure).",
     )
     max_article_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, description="Largest accepted input.")
+    max_event_bytes: int = Field(
+        default=6 * 1024 * 1024,
+        ge=1024,
+        description="Largest event a stage reads from an internal stream (an accepted article plus its "
+        "facts); a larger one is an internal fault, dead-lettered at once.",
+    )
     raw_keep_bytes: int = Field(default=64 * 1024, ge=256, description="Bytes of a rejected input kept.")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"

@@ -66,6 +66,7 @@ class StageContext:
     stage: str
     version: str
     max_article_bytes: int = 4 * 1024 * 1024
+    max_event_bytes: int = 6 * 1024 * 1024
     raw_keep_bytes: int = 64 * 1024
 
     def derive(self, parent: Envelope, event_type: str, data: BaseModel, *, subject: str | None) -> Envelope:
@@ -121,6 +122,7 @@ _INTERNAL_FAULTS = frozenset(
         RejectReason.UNKNOWN_EVENT_TYPE,
         RejectReason.UNSUPPORTED_VERSION,
         RejectReason.INVALID_FIELD,
+        RejectReason.TOO_LARGE,
     }
 )
 
@@ -139,6 +141,12 @@ def outcome_for(
             keys = sorted(k.decode("utf-8", "replace") for k in fields)
             raise Rejection(
                 RejectReason.BAD_ENVELOPE, f"stream entry has no '{EVENT_FIELD}' field (fields: {keys})"
+            )
+        if stage.internal and len(raw) > ctx.max_event_bytes:
+            raise Rejection(
+                RejectReason.TOO_LARGE,
+                f"event is {len(raw):,} bytes; events on internal streams are limited to "
+                f"{ctx.max_event_bytes:,} (NEWSFACTS_MAX_EVENT_BYTES)",
             )
         parent = stage.read(raw, eid, ctx)
         if parent.type not in stage.accepts:

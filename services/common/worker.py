@@ -106,6 +106,7 @@ def stage_context(stage: Stage, settings: Settings) -> StageContext:
         stage=stage.name,
         version=stage.version,
         max_article_bytes=settings.max_article_bytes,
+        max_event_bytes=settings.max_event_bytes,
         raw_keep_bytes=settings.raw_keep_bytes,
     )
 

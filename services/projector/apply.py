@@ -44,17 +44,17 @@ M = TypeVar("M", bound=BaseModel)
 def apply_entry(work: Work, entry: LogEntry | Undecodable) -> None:
     """Apply one entry; anything it cannot apply is recorded as skipped instead of raised."""
     if isinstance(entry, Undecodable):
-        work.skip(entry.stream, entry.entry_id, None, None, f"undecodable: {entry.reason}")
+        work.bad(entry.stream, entry.entry_id, None, None, f"undecodable: {entry.reason}")
         return
     event = entry.event
     apply = APPLY.get(event.type)
     if apply is None:
-        work.skip(entry.stream, entry.entry_id, event.id, event.type, f"unknown event type {event.type!r}")
+        work.bad(entry.stream, entry.entry_id, event.id, event.type, f"unknown event type {event.type!r}")
         return
     try:
         apply(work, entry)
     except Rejection as exc:
-        work.skip(entry.stream, entry.entry_id, event.id, event.type, f"{exc.reason}: {exc.message}")
+        work.bad(entry.stream, entry.entry_id, event.id, event.type, f"{exc.reason}: {exc.message}")
         return
     if event.subject is not None:
         row = (event.subject, entry.stream, entry.entry_id, event.id, event.type, event.stageversion)

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from services.projector import fts, stories
+from services.projector import fts, snippets, stories
 from services.projector.views import (
     ArticleView,
     EntityArticle,
@@ -28,7 +28,7 @@ from services.projector.views import (
 #: bm25 column weights: title, lede, text, key phrases, entities, topics.
 WEIGHTS = (10.0, 4.0, 1.0, 3.0, 3.0, 2.0)
 _SEARCH = f"""
-SELECT d.article_id, d.title, d.lede, snippet(search, 2, ?, ?, '…', 16),
+SELECT d.article_id, d.title, d.lede, substr(search.text, 1, {snippets.WINDOW}),
        bm25(search, {", ".join(map(str, WEIGHTS))}) AS rank, d.source, d.url, d.published_at
 FROM search JOIN docs AS d ON d.doc_id = search.rowid
 WHERE search MATCH ? ORDER BY rank, d.article_id LIMIT ?
@@ -46,15 +46,19 @@ def search(
 ) -> list[SearchHit]:
     """Articles matching every word of ``query`` (any word if none match all), best first.
 
-    Any text is safe: it is never passed to FTS5 as syntax.
+    Any text is safe: it is never passed to FTS5 as syntax. The work per hit is bounded whatever
+    the article's size: its snippet comes from the first ``snippets.WINDOW`` characters.
     """
     limit = max(1, min(limit, 100))
     hits: list[SearchHit] = []
     for expression in dict.fromkeys((fts.match_all(query), fts.match_any(query))):
         if expression is None:
             continue
-        rows = conn.execute(_SEARCH, (*mark, expression, limit)).fetchall()
-        hits = [SearchHit(r[0], r[1], r[2], r[3], -r[4], r[5], r[6], r[7]) for r in rows]
+        rows = conn.execute(_SEARCH, (expression, limit)).fetchall()
+        hits = [
+            SearchHit(r[0], r[1], r[2], snippets.snippet(r[3], query, mark), -r[4], r[5], r[6], r[7])
+            for r in rows
+        ]
         if hits:
             break
     return hits

@@ -17,10 +17,10 @@ from pathlib import Path
 from types import TracebackType
 
 from services.common.names import LOG_STREAMS
-from services.projector.apply import apply_entry
+from services.projector.bulk import Deferred, begin_load, finish_load
 from services.projector.checksum import checksum
-from services.projector.entries import ZERO, EntryKey, LogEntry, Undecodable, entry_key, format_key
-from services.projector.work import Work
+from services.projector.entries import ZERO, EntryKey, LogEntry, Undecodable, format_key
+from services.projector.fold import Folded, fold
 
 POSITION = """
 INSERT INTO positions VALUES (?, ?, ?)
@@ -36,18 +36,21 @@ def schema_sql() -> str:
 class ReadModelStore:
     """Read models in one SQLite file. Use from one thread at a time; ``close()`` when done."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, deferred: Deferred | None = None) -> None:
         self._conn = conn
+        self._deferred = deferred
 
     @classmethod
     def open(cls, path: Path, *, bulk: bool = False) -> ReadModelStore:
         """Open (creating if needed) the store at ``path``, in WAL mode.
 
-        ``bulk`` is for a rebuild into a fresh file that nobody reads until it is complete:
-        no WAL and no syncs while it is written (a crash leaves a file that is thrown away);
-        ``settle()`` makes it an ordinary store before it is switched in.
+        ``bulk`` is for a file that nobody reads until it is complete (a rebuild, a shadow copy):
+        no WAL and no syncs while it is written (a crash leaves a file that is thrown away), and
+        the full-text index, secondary indexes, story links and orphan removal wait until
+        ``settle()`` (``bulk.py``), which also makes it an ordinary store before it is switched in.
         """
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        deferred = None
         try:
             if bulk:
                 conn.execute("PRAGMA journal_mode = MEMORY")  # rollback still works; nothing else reads it
@@ -56,10 +59,12 @@ class ReadModelStore:
                 cls._durable(conn)
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: FTS5 segment merges stay in memory
             conn.executescript(schema_sql())
+            if bulk:
+                deferred = begin_load(conn, schema_sql())
         except BaseException:
             conn.close()
             raise
-        return cls(conn)
+        return cls(conn, deferred)
 
     @staticmethod
     def _durable(conn: sqlite3.Connection) -> None:
@@ -67,7 +72,10 @@ class ReadModelStore:
         conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; WAL keeps it consistent
 
     def settle(self) -> None:
-        """End a bulk write: everything on disk, and WAL mode as ``open`` gives, before readers see it."""
+        """End a bulk write: what it deferred made, everything on disk, and WAL mode as ``open`` gives."""
+        if self._deferred is not None:
+            finish_load(self._conn, self._deferred, schema_sql())
+            self._deferred = None
         self._durable(self._conn)
         path = self._conn.execute("PRAGMA database_list").fetchone()[2]
         if path:
@@ -100,31 +108,33 @@ class ReadModelStore:
         Returns how many entries were past their position (each either applied or
         recorded as skipped); entries at or before it are ignored.
         """
-        conn = self._conn
         with collector_paused():
-            return self._apply(conn, entries)
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                folded = fold(entries, self._positions())
+                self._write(folded)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        return folded.entries
 
-    def _apply(self, conn: sqlite3.Connection, entries: Sequence[LogEntry | Undecodable]) -> int:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            positions = self._positions()
-            advanced: dict[str, EntryKey] = {}
-            applied = 0
-            work = Work(conn)
-            for entry in entries:
-                key = entry_key(entry.entry_id)
-                if key <= positions.get(entry.stream, ZERO):
-                    continue
-                positions[entry.stream] = advanced[entry.stream] = key
-                apply_entry(work, entry)
-                applied += 1
-            work.flush()
-            conn.executemany(POSITION, ((s, ms, seq) for s, (ms, seq) in advanced.items()))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return applied
+    def apply_work(self, folded: Folded) -> None:
+        """Write a batch folded elsewhere (``fold`` against this store's positions), in one transaction."""
+        with collector_paused():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._write(folded)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _write(self, folded: Folded) -> None:
+        folded.work.attach(self._conn, self._deferred)
+        folded.work.flush()
+        rows = ((s, ms, seq) for s, (ms, seq) in folded.advanced.items())
+        self._conn.executemany(POSITION, rows)
 
     def positions(self) -> dict[str, str]:
         """Stream short name -> last applied entry id ('0-0' for none yet)."""
@@ -133,6 +143,8 @@ class ReadModelStore:
 
     def checksum(self) -> str:
         """A stable digest of every read model (positions excluded; see ``checksum``)."""
+        if self._deferred is not None:
+            raise RuntimeError("a bulk load is not finished: settle() the store first")
         return checksum(self._conn)
 
     def _positions(self) -> dict[str, EntryKey]:

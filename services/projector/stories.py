@@ -12,8 +12,10 @@ With 16 bands of 4, a pair at Jaccard 0.5 shares a band with probability 0.64, a
 
 from __future__ import annotations
 
+import operator
 import sqlite3
-from collections.abc import Collection
+from array import array
+from collections.abc import Collection, Sequence
 
 import orjson
 
@@ -43,11 +45,12 @@ def bands(article_id: str, minhash: list[int]) -> list[tuple[int, str, str]]:
     ]
 
 
-def estimate(a: list[int], b: list[int]) -> float:
+def estimate(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard similarity of two signatures: the share of positions that agree (0 if unequal)."""
     if not a or len(a) != len(b):
         return 0.0
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+    agree: int = sum(map(operator.eq, a, b))
+    return agree / len(a)
 
 
 def signature(conn: sqlite3.Connection, article_id: str) -> list[int]:
@@ -57,14 +60,28 @@ def signature(conn: sqlite3.Connection, article_id: str) -> list[int]:
 
 
 def link(conn: sqlite3.Connection, article_ids: Collection[str]) -> None:
-    """Link these articles (their signatures and bands already stored) to every near-duplicate."""
-    for article_id in sorted(article_ids):
-        mine = signature(conn, article_id)
+    """Link these articles (their signatures and bands already stored) to every near-duplicate.
+
+    Each signature is read once, and a pair of two of these articles is judged once (candidacy
+    is symmetric: a shared band).
+    """
+    chosen = set(article_ids)
+    known: dict[str, array[int]] = {}  # compact: a rebuild links every article at once
+
+    def signature_of(article_id: str) -> array[int]:
+        if article_id not in known:
+            known[article_id] = array("q", signature(conn, article_id))
+        return known[article_id]
+
+    for article_id in sorted(chosen):
+        mine = signature_of(article_id)
         if not mine:
             continue
         rows = []
         for (other,) in conn.execute(_CANDIDATES, (article_id,)).fetchall():
-            jaccard = estimate(mine, signature(conn, other))
+            if other in chosen and other < article_id:
+                continue  # judged when ``other`` was linked
+            jaccard = estimate(mine, signature_of(other))
             if jaccard >= THRESHOLD:
                 rows.append((*sorted((article_id, other)), jaccard))
         conn.executemany(_LINK, rows)

@@ -10,8 +10,12 @@ from typing import TextIO
 from redis.asyncio import Redis
 
 from services.common.names import Names
+from services.projector.entries import entry_key
+from services.projector.fold import fold
 from services.projector.store import ReadModelStore, collector_paused
+from services.projector.work import Fault
 from services.replay.log import read_log
+from services.replay.reader import folded_log
 
 
 @dataclass
@@ -45,11 +49,38 @@ class Progress:
             self.out.write("\n")
 
 
+#: Entries per stream per read: one read of every stream (and the batch being written) is what a
+#: rebuild holds in memory; larger batches are no faster once there is no sync per transaction.
+BATCH = 2000
+
+
+class BadEntry(Exception):
+    """A rebuild met an entry this code cannot read, and was not told to skip such entries."""
+
+
+@dataclass
+class BadEntries:
+    """What a rebuild does with entries it cannot read: stop at the first (the default), or skip
+    them as the live projector does (recorded in ``skipped``) and list them here."""
+
+    names: Names
+    skip: bool = False
+    found: list[str] = field(default_factory=list)
+
+    def check(self, faults: list[Fault]) -> None:
+        """Stop on the first of ``faults`` unless skipping; list them all when skipping."""
+        described = [f"{self.names.stream(f.stream)} entry {f.entry_id}: {f.why}" for f in faults]
+        if described and not self.skip:
+            raise BadEntry(described[0])
+        self.found += described
+
+
 @dataclass(frozen=True, slots=True)
 class RebuildReport:
     events: int
     seconds: float
     checksum: str
+    skipped: tuple[str, ...] = ()
 
     @property
     def rate(self) -> float:
@@ -58,13 +89,38 @@ class RebuildReport:
 
 async def replay_into(
     client: Redis, names: Names, store: ReadModelStore, *, until: str = "+", batch: int = 5000,
-    progress: Progress | None = None,
+    progress: Progress | None = None, bad: BadEntries | None = None,
 ) -> int:  # fmt: skip
-    """Apply every log entry past the store's positions (up to ``until``); return how many were applied."""
+    """Apply every log entry past the store's positions (up to ``until``) in this process; return how
+    many were applied. Entries it cannot read stop it (``BadEntry``) unless ``bad`` skips them."""
+    bad = bad or BadEntries(names)
     applied = 0
+    positions = {short: entry_key(at) for short, at in store.positions().items()}
     with collector_paused():  # decoded batches are acyclic: reference counting frees them
         async for entries in read_log(client, names, after=store.positions(), until=until, batch=batch):
-            applied += store.apply_batch(entries)
+            folded = fold(entries, positions)
+            bad.check(folded.work.faults)
+            store.apply_work(folded)
+            positions.update(folded.advanced)
+            applied += folded.entries
             if progress is not None:
                 progress.advance(len(entries))
+    return applied
+
+
+def rebuild_from(
+    url: str, names: Names, store: ReadModelStore, *, until: str = "+", batch: int = BATCH,
+    progress: Progress | None = None, bad: BadEntries | None = None,
+) -> int:  # fmt: skip
+    """``replay_into`` with the reading and folding in a process of its own (``reader.py``): this one
+    only writes the store, so the two overlap on two cores."""
+    bad = bad or BadEntries(names)
+    applied = 0
+    with collector_paused():
+        for folded in folded_log(url, names, store.positions(), until, batch):
+            bad.check(folded.work.faults)
+            store.apply_work(folded)
+            applied += folded.entries
+            if progress is not None:
+                progress.advance(folded.entries)
     return applied

@@ -51,7 +51,7 @@ class ShadowStore:
         with closing(source), closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
         self.path = target
-        self.store = ReadModelStore.open(target)
+        self.store = ReadModelStore.open(target, bulk=True)  # as a rebuild: nobody reads it until settled
         self._after = max(entry_key(p)[0] for p in self.store.positions().values()) + 1
         self._seq = 0
 
@@ -62,6 +62,10 @@ class ShadowStore:
         ]
         self._seq += len(entries)
         self.store.apply_batch(entries)
+
+    def settle(self) -> None:
+        """Make what the bulk load deferred (full-text index, links, indexes): ready to be read."""
+        self.store.settle()
 
     def close(self) -> None:
         self.store.close()
@@ -114,4 +118,5 @@ async def run_shadow(
                 run.articles.append(item.subject)
         shadow.apply(facts)
         run.facts += len(facts)
+    shadow.settle()
     return run

@@ -49,10 +49,12 @@ def test_a_tiny_run_reports_every_figure_and_leaves_nothing_behind(settings: Set
         assert role["batches"]["count"] >= 1
         assert all(mb > 0 for mb in role["peak_rss_mb"])
     assert pipe["replay"]["events"] >= 6 * ARTICLES
+    assert pipe["replay"]["checksum_equal_to_live"] is True
+    assert pipe["replay"]["ceiling_events_per_s"] > 0 and pipe["replay"]["ratio"] > 0
     assert report["ceiling"]["articles"] == ARTICLES
     assert report["comparison"]["throughput_ratio"] > 0
     assert report["scaling"] is None
-    assert len(report["targets"]) == 5
+    assert len(report["targets"]) == 6
     assert render(report).startswith(f"newsfacts bench: {ARTICLES} articles")
     orjson.dumps(report)  # the --json output
     assert asyncio.run(_keys(settings, report["config"]["prefix"])) == []

@@ -306,6 +306,33 @@ async def test_unreadable_events_on_an_internal_stream_are_dead_lettered_at_once
     assert await pending(redis, settings, "clean") == 0
 
 
+async def test_an_internal_event_over_the_size_limit_is_dead_lettered_at_once(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """An ``article.ingested`` larger than NEWSFACTS_MAX_EVENT_BYTES is refused by clean, not processed:
+    dead on the first delivery, with a reason that names the limit; one within it goes through."""
+    names = settings.names
+    small = settings.model_copy(update={"max_event_bytes": 64 * 1024})
+    big = ingested("big", body="The council met on Monday. " * 4000)  # ~108 KB
+    fits = ingested("fits")
+    entries = await feed(redis, names.input_stream("clean"), big, fits)
+
+    async with running(worker_app(clean.STAGE, small, consumer="w")):
+        await eventually(dead_count(redis, settings, 1), "one dead letter")
+        await eventually(cleaned_count(redis, settings, 1), "the small article cleaned")
+
+    [letter] = await list_dead(redis, names)
+    assert (letter.entry_id, letter.status, letter.reason, letter.attempts) == (
+        entries[0],
+        "dead",
+        "too_large",
+        1,
+    )
+    assert "limited to 65,536 (NEWSFACTS_MAX_EVENT_BYTES)" in letter.error
+    assert letter.subject == ""  # refused before it is read: its article is not known
+    assert [e.subject for e in await events(redis, names.stream("cleaned"))] == [fits.subject]
+
+
 def submission(title: str) -> Envelope:
     return make_event(
         "article.submitted",

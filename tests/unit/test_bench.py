@@ -151,7 +151,10 @@ def _report(*, rate: float | None = None, scaling: dict[str, Any] | None = None)
                 "other_processes_cores": 0.0,
             },
             "roles": {"enrich": role, "projector": {**role, "peak_rss_mb": [230.0], "observed": None}},
-            "replay": {"events": 6000, "seconds": 0.1, "events_per_s": 60000},
+            "replay": {
+                "events": 6000, "seconds": 0.1, "events_per_s": 60000, "ceiling_events_per_s": 200000,
+                "ratio": 0.3, "checksum_equal_to_live": True,
+            },
         },
         "scaling": scaling,
     }  # fmt: skip
@@ -167,6 +170,7 @@ class TestReport:
             "pipeline / ceiling at equal cores": False,
             "p99 publish -> visible (ms)": None,
             "replay rebuild (events/s)": True,
+            "replay rebuild / raw ceiling": False,
             "peak RSS of any worker (MB)": False,
             "scaling 1 -> 2 processes": None,
         }
@@ -193,6 +197,10 @@ class TestReport:
         assert lines[0].startswith("newsfacts bench: 1,000 articles")
         assert any(line.split()[:3] == ["enrich", "1", "5.00"] for line in lines)
         assert any(line.startswith("replay rebuild (events/s)") and "pass" in line for line in lines)
+        assert any(line.startswith("replay rebuild / raw ceiling") and "FAIL" in line for line in lines)
+        assert any(
+            "raw ceiling (XRANGE + decode, one process) 200,000 events/s; ratio 0.30" in x for x in lines
+        )
         assert any(line.startswith("peak RSS of any worker") and "FAIL" in line for line in lines)
         assert any(line.startswith("p99 publish -> visible") and "n/a" in line for line in lines)
         assert (

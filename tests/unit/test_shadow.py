@@ -112,6 +112,7 @@ def test_a_shadow_store_is_a_copy_with_new_facts_past_every_position(tmp_path: P
     shadow = ShadowStore(tmp_path / "live.db", tmp_path / "shadow.db")
     try:
         shadow.apply(newer)
+        shadow.settle()
         view = queries.article(shadow.store.connection, "a1")
         positions = shadow.store.positions()
     finally:
