@@ -42,8 +42,10 @@ def enrich(article: CleanArticle) -> Enrichment:
     dates = find_dates(article.text, article.published_at)
     in_text = {p.value for p in percentages}
     said = {d.text.casefold() for d in dates}
-    entities = find_entities(article.title, article.text)
-    scored = score(article.text) if _english(article) else None
+    english = _english(article)
+    # The name model and the patterns read English capitalisation: other languages get no guesses.
+    entities = find_entities(article.title, article.text) if english else []
+    scored = score(article.text) if english else None
     tones = entity_tones(article.text, entities, scored) if scored else [None] * len(entities)
     return Enrichment(
         entities=[EntityV2(**e.model_dump(), tone=t) for e, t in zip(entities, tones, strict=True)],
@@ -64,7 +66,8 @@ def enrich(article: CleanArticle) -> Enrichment:
     )
 
 
-#: VADER's lexicon is English: text confidently in another language gets no tone rather than a wrong one.
+#: VADER's lexicon and the name model are English: text confidently in another language gets no tone
+#: and no entities rather than wrong ones.
 OTHER_LANGUAGE_CONFIDENCE = 0.5
 
 
