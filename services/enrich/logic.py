@@ -27,6 +27,7 @@ class Enrichment:
     percentages: list[Percent]
     dates: list[DateMention]
     tone: Tone
+    entities_method: str
 
 
 def warm_up() -> None:
@@ -63,6 +64,7 @@ def enrich(article: CleanArticle) -> Enrichment:
             if not any(d.text.casefold() in known or known in d.text.casefold() for known in said)
         ],
         tone=find_tone(article.text, scored) if scored else _unscored(article.language),
+        entities_method=ENTITIES_METHOD if english else _unextracted(article.language),
     )
 
 
@@ -73,6 +75,14 @@ OTHER_LANGUAGE_CONFIDENCE = 0.5
 
 def _english(article: CleanArticle) -> bool:
     return article.language in ("en", "und") or article.language_confidence < OTHER_LANGUAGE_CONFIDENCE
+
+
+#: How the entities of English text are found (entities.py, names.py).
+ENTITIES_METHOD = "gazetteer, patterns and a learned name model"
+
+
+def _unextracted(language: str) -> str:
+    return f"not extracted: English rules and name model, text is {language!r}"
 
 
 def _unscored(language: str) -> Tone:

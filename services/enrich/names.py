@@ -37,6 +37,8 @@ MODEL_FILE = "names_model.json"
 #: most when nothing backs it (a second mention, a title before it, an acronym's capitals).
 THRESHOLD = 0.65
 SINGLE_WORD_THRESHOLD = 0.9
+#: A run that only ever opens a sentence may be capitalised by its position alone ('Storm Response Teams').
+INITIAL_THRESHOLD = 0.8
 LONE_WORD_THRESHOLD = 0.95
 
 _CONNECTOR = r"(?:of|of the|for|for the|on|de|del|la|du|al|bin|van|von|der)"
@@ -51,14 +53,9 @@ _LEADERS = (
     | {"Opposition", "Shadow", "Former", "Acting", "Deputy", "Interim", "Outgoing", "Premier", "Leader"}
     | {"Mayor", "Senator", "Governor", "Coach", "Striker", "Swimmer", "Opener", "Paceman", "Teenager"}
 )
-_ROLE_WORD = re.compile(
-    r"[A-Z][a-z]+-(?:[a-z]+|General|Chancellor|President)"
-)  # 'Leg-spinner', 'Attorney-General'
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;][\"\u201d\u2019')\]]*\s+|\n\s*|[\"\u201c(]\s*)$")
 _WORD_BEFORE = re.compile(r"([\w'\u2019-]+)[^\w\n]*$")
 _WORD_AFTER = re.compile(r"^[^\w\n]*([\w'\u2019-]+)(?:[^\w\n]+([\w'\u2019-]+))?")
-
-
 # ', a group founded by': the noun of an appositive says what kind of thing the name is.
 _APPOSITION = re.compile(r",[ \t]+(?:a|an|the)[ \t]+([a-z-]+)(?:[ \t]+([a-z]+))?")
 _ORGANIZATION_NOUNS = frozenset(
@@ -86,6 +83,7 @@ class Candidate:
     end: int
     surface: str
     role: str
+    initial: bool
 
 
 @functools.cache
@@ -104,7 +102,7 @@ def candidates(text: str, taken: bytearray) -> Iterator[Candidate]:
         if all(text[a:b].isupper() for a, b in pieces) and _shouted(text, pieces[0][0]):
             continue  # a shouted kicker ('BREAKING NEWS:'), not a run of acronyms
         first = 0
-        while first < len(pieces) and _leader(text[pieces[first][0] : pieces[first][1]]):
+        while first < len(pieces) and _leader(text, pieces, first):
             first += 1
         last = len(pieces)
         while last > first and text[pieces[last - 1][0] : pieces[last - 1][1]] in v.CALENDAR_TOKENS:
@@ -115,7 +113,10 @@ def candidates(text: str, taken: bytearray) -> Iterator[Candidate]:
         surface = text[start:end]
         if re.fullmatch(rf"{_CONNECTOR}|{PARTICLE}", surface.split()[-1]):
             continue
-        yield Candidate(start, end, surface, text[pieces[0][0] : start].strip())
+        role = text[pieces[0][0] : start].strip()
+        yield Candidate(
+            start, end, surface, role, _SENTENCE_END.search(text, max(0, start - 6), start) is not None
+        )
 
 
 def _shouted(text: str, start: int) -> bool:
@@ -138,13 +139,21 @@ def threshold(surface: str, mentions: list[Candidate]) -> float:
     needs more, and most when no second mention, title before it or acronym's capitals backs it.
     """
     if " " in surface:
-        return THRESHOLD
+        initial = all(m.initial and not m.role for m in mentions)
+        return INITIAL_THRESHOLD if initial else THRESHOLD
     backed = len(mentions) > 1 or surface.isupper() or any(m.role for m in mentions)
     return SINGLE_WORD_THRESHOLD if backed else LONE_WORD_THRESHOLD
 
 
-def _leader(word: str) -> bool:
-    return word in _LEADERS or _ROLE_WORD.fullmatch(word) is not None
+def _leader(text: str, pieces: list[tuple[int, int]], index: int) -> bool:
+    """A title, role or descriptor before a name, not part of it ('Glaciologist', 'Leg-spinner')."""
+    start, end = pieces[index]
+    word = text[start:end]
+    if word in _LEADERS or recognizer.ROLE_COMPOUND.fullmatch(word):
+        return True
+    initial = recognizer.AT_SENTENCE_START.search(text, max(0, start - 4), start) is not None
+    role = recognizer.ROLE_NOUN.fullmatch(word) is not None and word not in recognizer.given_names()
+    return initial and role and len(pieces) - index >= 3
 
 
 def features(text: str, candidate: Candidate) -> Features:
@@ -155,7 +164,6 @@ def features(text: str, candidate: Candidate) -> Features:
     prev = before.group(1).lower() if before else "^"
     nxt = after.group(1).lower() if after else "$"
     then = (after.group(2) or "$").lower() if after else "$"
-    initial = _SENTENCE_END.search(text, max(0, candidate.start - 6), candidate.start) is not None
     found: dict[str, float] = {
         "bias": 1.0,
         f"first={words[0].lower()}": 1.0,
@@ -171,7 +179,7 @@ def features(text: str, candidate: Candidate) -> Features:
     }
     for word in words:
         found[f"word={word.lower()}"] = 1.0
-    if initial and not candidate.role:
+    if candidate.initial and not candidate.role:
         found["initial"] = 1.0
         found[f"initial+len={min(len(words), 3)}"] = 1.0
     if words[0] in recognizer.given_names():

@@ -104,16 +104,20 @@ def _evidence(text: str, segment: list[_Piece], titled: bool, run: tuple[int, in
 
 
 # A sentence-initial role noun capitalised only by its position: 'Glaciologist David Vaughan said'.
-_ROLE_NOUN = re.compile(r"[A-Z][a-z]+(?:ist|er|or|ian|ant|ent|man|woman)")
-_AT_SENTENCE_START = re.compile(r"(?:^|[.!?][\"\u201d\u2019')\]]*\s+|\n\s*)$")
+ROLE_NOUN = re.compile(r"[A-Z][a-z]+(?:ist|er|or|ian|ant|ent|man|woman)")
+# A hyphenated title or role, wherever it stands: 'Attorney-General', 'Leg-spinner', 'Vice-Chancellor'.
+ROLE_COMPOUND = re.compile(r"[A-Z][a-z]+-(?:[a-z]+|General|Chancellor|President|Admiral|Marshal)")
+AT_SENTENCE_START = re.compile(r"(?:^|[.!?][\"\u201d\u2019')\]]*\s+|\n\s*)$")
 
 
 def _without_role(text: str, segment: list[_Piece]) -> list[_Piece]:
-    """The segment less a leading role noun, when a name of two words or more follows it."""
-    if len(segment) < 3 or segment[0].text in given_names() or not _ROLE_NOUN.fullmatch(segment[0].text):
+    """The segment less a leading role, when a name of two words or more follows it."""
+    if len(segment) < 3 or segment[0].text in given_names():
         return segment
-    starts = _AT_SENTENCE_START.search(text, max(0, segment[0].start - 4), segment[0].start) is not None
-    return segment[1:] if starts else segment
+    if ROLE_COMPOUND.fullmatch(segment[0].text):
+        return segment[1:]
+    starts = AT_SENTENCE_START.search(text, max(0, segment[0].start - 4), segment[0].start) is not None
+    return segment[1:] if starts and ROLE_NOUN.fullmatch(segment[0].text) else segment
 
 
 def _people(text: str, pieces: list[_Piece], run_start: int, run_end: int) -> Iterator[Candidate]:
