@@ -1,4 +1,4 @@
-"""Named entities: gazetteer matches, pattern-recognised names and surname back-references, per id.
+"""Named entities: gazetteer matches, pattern-recognised names, learned names and back-references, per id.
 
 The title and the text are both searched and every mention counts, but offsets refer to the text:
 an entity named only in the title gets first_offset 0. The pattern recogniser runs on the text

@@ -143,8 +143,8 @@ class ArticleEnrichedV3(ArticleEnrichedV2):
     """v3: says how the entities were found, or why none were looked for (text not in English)."""
 
     entities_method: str = Field(
-        description="How the entities were found, e.g. 'gazetteer, patterns and learned names (names-2)'; "
-        "or why the list is empty without looking: 'not extracted: English rules and model, text is 'de''."
+        description="How the entities were found ('gazetteer, patterns and a learned name model'), or why "
+        "the list is empty without looking: \"not extracted: English rules and name model, text is 'de'\"."
     )
 
 
