@@ -29,13 +29,13 @@ class LinearModel:
 
     def probabilities(self, features: Features) -> dict[str, float]:
         """P(label | features) for every label."""
-        scores = list(self.bias)
+        scores = self.bias
+        weights = self.weights
         for name, value in features.items():
-            row = self.weights.get(name)
+            row = weights.get(name)
             if row is not None:
-                for i, w in enumerate(row):
-                    scores[i] += w * value
-        return dict(zip(self.labels, _softmax(scores), strict=True))
+                scores = [s + w * value for s, w in zip(scores, row, strict=True)]
+        return dict(zip(self.labels, _softmax(list(scores)), strict=True))
 
     def best(self, features: Features) -> tuple[str, float]:
         """The likeliest label and its probability."""

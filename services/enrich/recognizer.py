@@ -155,6 +155,7 @@ def _headline_case(line: str) -> bool:
     return len(words) >= 3 and (share >= 0.9 or (share > 0.6 and not sentence))
 
 
+@functools.lru_cache(maxsize=4)  # the rules and the name layer both read the same article's prose
 def prose(text: str) -> str:
     """The text with headline-case lines blanked out, offsets unchanged."""
     return re.sub(
