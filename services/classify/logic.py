@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from services.classify import topicmodel
 from services.classify.cues import CUES, cues_in
 from services.classify.lexicon import TOPICS, Lexicon, lexicon, tokens
 from services.common.events.facts import CleanArticle, TopicV2
@@ -120,17 +121,35 @@ def topic_evidence(article: CleanArticle) -> Evidence:
     return evidence
 
 
+def weighted(evidence: Evidence) -> dict[str, float]:
+    """Evidence per topic code, scaled by the topic's prior."""
+    return {code: amount * TOPIC_PRIOR.get(code, 1.0) for code, amount in evidence.amounts.items()}
+
+
 def classify(article: CleanArticle) -> list[TopicV2]:
     """Top-level IPTC Media Topics of ``article``, best first, each with its evidence; empty when none.
 
     A score is the topic's share of all evidence, damped by how much evidence there is,
-    so one weak word in a long text cannot make a confident topic. Text confidently in a
+    so one weak word in a long text cannot make a confident topic. When the lexicon finds any
+    topic, the learned model (topicmodel.py) chooses the first, from the evidence and the words; the
+    lexicon's order gives the others. Text confidently in a
     language other than English gets no topics (see ``LEXICON_LANGUAGES``).
     """
     if article.language not in LEXICON_LANGUAGES and article.language_confidence >= OTHER_LANGUAGE_CONFIDENCE:
         return []
     evidence = topic_evidence(article)
-    amounts = {code: amount * TOPIC_PRIOR.get(code, 1.0) for code, amount in evidence.amounts.items()}
+    amounts = weighted(evidence)
+    scored = ranked(amounts)
+    if scored:
+        scored = _promoted(scored, *topicmodel.primary(article, amounts))
+    return [
+        TopicV2(code=code, label=TOPICS[code], score=score, evidence=evidence.strongest(code))
+        for score, code in scored[:MAX_TOPICS]
+    ]
+
+
+def ranked(amounts: dict[str, float]) -> list[tuple[float, str]]:
+    """(score, code) of the topics the lexicon's evidence supports, best first."""
     total = sum(amounts.values())
     scored = []
     for code, amount in amounts.items():
@@ -139,11 +158,13 @@ def classify(article: CleanArticle) -> list[TopicV2]:
         score = (amount / total) * (amount / (amount + HALF_EVIDENCE))
         if score >= MIN_SCORE:
             scored.append((round(score, 4), code))
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    return [
-        TopicV2(code=code, label=TOPICS[code], score=score, evidence=evidence.strongest(code))
-        for score, code in scored[:MAX_TOPICS]
-    ]
+    return sorted(scored, key=lambda pair: (-pair[0], pair[1]))
+
+
+def _promoted(scored: list[tuple[float, str]], code: str, probability: float) -> list[tuple[float, str]]:
+    """The learned primary topic first, scored no lower than the lexicon's best; the rest in order."""
+    rest = [pair for pair in scored if pair[1] != code]
+    return [(max(round(probability, 4), scored[0][0]), code), *rest]
 
 
 #: Topics that most stories touch in passing get their evidence scaled down. A law on any

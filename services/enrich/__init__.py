@@ -1,3 +1,3 @@
 """The enrich stage."""
 
-VERSION = "1.2.0"
+VERSION = "1.3.0"

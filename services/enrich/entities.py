@@ -1,4 +1,4 @@
-"""Named entities: gazetteer matches, pattern-recognised names and surname back-references, per id.
+"""Named entities: gazetteer matches, pattern-recognised names, learned names and back-references, per id.
 
 The title and the text are both searched and every mention counts, but offsets refer to the text:
 an entity named only in the title gets first_offset 0. The pattern recogniser runs on the text
@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from services.common.events.facts import Entity
-from services.enrich import context, localities, longnames, recognizer
+from services.enrich import context, localities, longnames, names, recognizer
 from services.enrich import vocabulary as v
 from services.enrich.gazetteer import Gazetteer, Known, gazetteer, slug
 from services.enrich.mention import Mention
@@ -20,7 +20,13 @@ from services.enrich.tokens import Candidate
 
 _COMPANY_TAIL = re.compile(rf"(?:[ \t]+(?:{v.COMPANY_SUFFIXES})(?![\w]))+")  # 'Co Ltd' too
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"\u201d\u2019')\]]*\s+|\n\s*)[\"\u201c\u2018'(\[]*$")
-_PREFIX = {"person": "person", "organization": "org", "place": "place"}
+_PREFIX = {
+    "person": "person",
+    "organization": "org",
+    "place": "place",
+    "product": "product",
+    "group": "group",
+}
 # What may stand between two names of a list: a comma, 'and', or both.
 _LIST_GAP = re.compile(r",?\s+(?:and|&)\s+|,\s+")
 
@@ -253,8 +259,42 @@ def _refined(segments: dict[bool, str], mentions: list[Mention], aliases: dict[s
     ]
 
 
-def find_entities(title: str, text: str) -> list[Entity]:
-    """Entities of an article in order of first mention in the text; title-only ones last."""
+def _learned(gaz: Gazetteer, text: str, taken: bytearray) -> list[Mention]:
+    """Mentions of the names the rules left, typed by the learned model (names.py)."""
+    found = list(names.candidates(text, taken))
+    types = names.typed(text, found)
+    by_surface: dict[str, list[names.Candidate]] = {}
+    for candidate in found:
+        by_surface.setdefault(candidate.surface, []).append(candidate)
+    mentions = []
+    for candidate in found:
+        label, probability = types[candidate.surface]
+        kind = names.ENTITY_TYPES.get(label)
+        if kind is None or probability < names.threshold(candidate.surface, by_surface[candidate.surface]):
+            continue
+        if candidate.surface in gaz.bound:
+            continue  # a country's own body the rules placed elsewhere ('Thailand's Senate')
+        known = Known(f"{_PREFIX[kind]}:{slug(candidate.surface)}", candidate.surface, kind)
+        mention = Mention(candidate.start, candidate.end, candidate.surface, known, True, 3)
+        if not _unannotated(text, mention):
+            mentions.append(mention)
+    return mentions
+
+
+def _unannotated(text: str, mention: Mention) -> bool:
+    """The name, or its opening words, start a name that is not annotated ('Nasdaq Composite')."""
+    if context.quoted_title(text, mention) or context.in_quoted_title(text, mention):
+        return True
+    ends = [mention.start + m.end() for m in re.finditer(r"\S+", mention.surface)]
+    as_org = Known(mention.known.id, mention.known.name, "organization")
+    return any(
+        context.inside_unannotated(text, Mention(mention.start, end, mention.surface, as_org, True, 3))
+        for end in ends
+    )
+
+
+def rule_mentions(title: str, text: str) -> tuple[list[Mention], dict[bool, bytearray]]:
+    """What the gazetteer and patterns find, and the bytes of title and text they claim."""
     gaz = gazetteer()
     segments = {False: title, True: text}
     taken = {in_text: bytearray(len(segment)) for in_text, segment in segments.items()}
@@ -272,4 +312,14 @@ def find_entities(title: str, text: str) -> list[Entity]:
     chosen = _select(context.located(in_title + in_text + found, gaz.bound), taken)
     chosen += _select(_back_references(gaz, segments, chosen), taken)
     chosen += _listed(text, weak, chosen, taken[True])
+    return chosen, taken
+
+
+def find_entities(title: str, text: str) -> list[Entity]:
+    """Entities of an article in order of first mention in the text; title-only ones last."""
+    gaz = gazetteer()
+    segments = {False: title, True: text}
+    chosen, taken = rule_mentions(title, text)
+    learned = _select(_learned(gaz, text, taken[True]), taken)
+    chosen += learned + _select(_back_references(gaz, segments, learned), taken)
     return _aggregate(chosen)

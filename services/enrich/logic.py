@@ -27,6 +27,7 @@ class Enrichment:
     percentages: list[Percent]
     dates: list[DateMention]
     tone: Tone
+    entities_method: str
 
 
 def warm_up() -> None:
@@ -42,8 +43,10 @@ def enrich(article: CleanArticle) -> Enrichment:
     dates = find_dates(article.text, article.published_at)
     in_text = {p.value for p in percentages}
     said = {d.text.casefold() for d in dates}
-    entities = find_entities(article.title, article.text)
-    scored = score(article.text) if _english(article) else None
+    english = _english(article)
+    # The name model and the patterns read English capitalisation: other languages get no guesses.
+    entities = find_entities(article.title, article.text) if english else []
+    scored = score(article.text) if english else None
     tones = entity_tones(article.text, entities, scored) if scored else [None] * len(entities)
     return Enrichment(
         entities=[EntityV2(**e.model_dump(), tone=t) for e, t in zip(entities, tones, strict=True)],
@@ -61,15 +64,25 @@ def enrich(article: CleanArticle) -> Enrichment:
             if not any(d.text.casefold() in known or known in d.text.casefold() for known in said)
         ],
         tone=find_tone(article.text, scored) if scored else _unscored(article.language),
+        entities_method=ENTITIES_METHOD if english else _unextracted(article.language),
     )
 
 
-#: VADER's lexicon is English: text confidently in another language gets no tone rather than a wrong one.
+#: VADER's lexicon and the name model are English: text confidently in another language gets no tone
+#: and no entities rather than wrong ones.
 OTHER_LANGUAGE_CONFIDENCE = 0.5
 
 
 def _english(article: CleanArticle) -> bool:
     return article.language in ("en", "und") or article.language_confidence < OTHER_LANGUAGE_CONFIDENCE
+
+
+#: How the entities of English text are found (entities.py, names.py).
+ENTITIES_METHOD = "gazetteer, patterns and a learned name model"
+
+
+def _unextracted(language: str) -> str:
+    return f"not extracted: English rules and name model, text is {language!r}"
 
 
 def _unscored(language: str) -> Tone:

@@ -16,4 +16,4 @@ class Mention:
     surface: str
     known: Known
     in_text: bool
-    rank: int  # which finder wins a tie: 0 gazetteer, 1 pattern, 2 back-reference
+    rank: int  # which finder wins a tie: 0 gazetteer, 1 pattern, 2 back-reference, 3 learned

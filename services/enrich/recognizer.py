@@ -103,11 +103,29 @@ def _evidence(text: str, segment: list[_Piece], titled: bool, run: tuple[int, in
     )
 
 
+# A sentence-initial role noun capitalised only by its position: 'Glaciologist David Vaughan said'.
+ROLE_NOUN = re.compile(r"[A-Z][a-z]+(?:ist|er|or|ian|ant|ent|man|woman)")
+# A hyphenated title or role, wherever it stands: 'Attorney-General', 'Leg-spinner', 'Vice-Chancellor'.
+ROLE_COMPOUND = re.compile(r"[A-Z][a-z]+-(?:[a-z]+|General|Chancellor|President|Admiral|Marshal)")
+AT_SENTENCE_START = re.compile(r"(?:^|[.!?][\"\u201d\u2019')\]]*\s+|\n\s*)$")
+
+
+def _without_role(text: str, segment: list[_Piece]) -> list[_Piece]:
+    """The segment less a leading role, when a name of two words or more follows it."""
+    if len(segment) < 3 or segment[0].text in given_names():
+        return segment
+    if ROLE_COMPOUND.fullmatch(segment[0].text):
+        return segment[1:]
+    starts = AT_SENTENCE_START.search(text, max(0, segment[0].start - 4), segment[0].start) is not None
+    return segment[1:] if starts and ROLE_NOUN.fullmatch(segment[0].text) else segment
+
+
 def _people(text: str, pieces: list[_Piece], run_start: int, run_end: int) -> Iterator[Candidate]:
     segment: list[_Piece] = []
     titled = False
     for piece in [*pieces, None]:
         if piece is None or piece.text in v.TITLE_TOKENS or _breaks(piece):
+            segment = _without_role(text, segment)
             if segment and _name_like(segment):
                 at_organization = _AT_ORGANIZATION.search(text, max(0, run_start - 40), run_start) is not None
                 given = segment[0].text in given_names()
@@ -137,6 +155,7 @@ def _headline_case(line: str) -> bool:
     return len(words) >= 3 and (share >= 0.9 or (share > 0.6 and not sentence))
 
 
+@functools.lru_cache(maxsize=4)  # the rules and the name layer both read the same article's prose
 def prose(text: str) -> str:
     """The text with headline-case lines blanked out, offsets unchanged."""
     return re.sub(

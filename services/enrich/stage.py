@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.common.envelope import Envelope, read_as
-from services.common.events.facts import ArticleClassifiedV2, ArticleEnrichedV2, Topic, TopicV2
+from services.common.events.facts import ArticleClassifiedV2, ArticleEnrichedV3, Topic, TopicV2
 from services.common.stage import Result, Stage, StageContext
 from services.enrich import VERSION
 from services.enrich.logic import enrich, warm_up
@@ -13,7 +13,7 @@ def process(event: Envelope, ctx: StageContext) -> Result:
     classified = read_as(event, ArticleClassifiedV2)
     article = classified.article
     facts = enrich(article)
-    enriched = ArticleEnrichedV2(
+    enriched = ArticleEnrichedV3(
         article=article,
         topics=[_v1_topic(topic) for topic in classified.topics],
         entities=facts.entities,
@@ -21,6 +21,7 @@ def process(event: Envelope, ctx: StageContext) -> Result:
         percentages=facts.percentages,
         dates=facts.dates,
         tone=facts.tone,
+        entities_method=facts.entities_method,
     )
     return Result([ctx.derive(event, "article.enriched", enriched, subject=article.article_id)])
 

@@ -17,7 +17,17 @@ from services.evaluation.table import render, summary
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 #: Development sets first, then the held-out ones (see eval/README.md for what each is for).
 DEFAULT_GOLD = tuple(
-    GOLD_DIR / name for name in ("dev.jsonl", "dev2.jsonl", "dev3_money.jsonl", "test.jsonl", "holdout.jsonl")
+    GOLD_DIR / name
+    for name in (
+        "dev.jsonl",
+        "dev2.jsonl",
+        "dev3_money.jsonl",
+        "general_dev.jsonl",
+        "test.jsonl",
+        "holdout.jsonl",
+        "general_test.jsonl",
+        "general_blind.jsonl",
+    )
 )
 #: Exit status for an unusable gold file; missed targets exit 0, since this is a measurement.
 BAD_GOLD = 2

@@ -9,15 +9,16 @@ from typing import Any
 
 from services.evaluation.metrics import ENTITY_TYPES, EntityScore, Match, TopicScore
 
-#: Quality the issue asks for; a figure at or above its threshold passes.
+#: Quality the issues ask for (#18 raised topics, entity recall, money and percentages); a figure at or
+#: above its threshold passes.
 TARGETS: dict[str, float] = {
-    "topics.accuracy": 0.85,
+    "topics.accuracy": 0.90,
     "entities.precision": 0.90,
-    "entities.recall": 0.80,
-    "money.precision": 0.95,
-    "money.recall": 0.95,
-    "percentages.precision": 0.95,
-    "percentages.recall": 0.95,
+    "entities.recall": 0.85,
+    "money.precision": 0.97,
+    "money.recall": 0.97,
+    "percentages.precision": 0.97,
+    "percentages.recall": 0.97,
     "dates.recall": 0.85,
 }
 #: How many of the commonest errors of each kind a report lists.

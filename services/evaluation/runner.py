@@ -16,7 +16,7 @@ from typing import TypeVar
 from services.classify.logic import classify
 from services.clean.logic import clean
 from services.common.envelope import Envelope, read_as
-from services.common.events.facts import ArticleCleanedV1, ArticleEnrichedV2
+from services.common.events.facts import ArticleCleanedV1, ArticleEnrichedV3
 from services.common.events.intake import ArticleIngestedV1, ArticleRejectedV1
 from services.enrich.logic import enrich
 from services.evaluation.gold import GoldItem
@@ -47,7 +47,7 @@ def predict(item: GoldItem) -> Prediction:
     if run.rejected is not None:
         fault = read_as(run.rejected, ArticleRejectedV1)
         return Prediction(ms={"pipeline": pipeline_ms}, rejected=f"{fault.stage}: {fault.message}")
-    enriched = read_as(_event(run.events, "article.enriched"), ArticleEnrichedV2)
+    enriched = read_as(_event(run.events, "article.enriched"), ArticleEnrichedV3)
     ms = stage_times(_event(run.events, "article.ingested"), _event(run.events, "article.cleaned"))
     return Prediction(
         topics=[t.label for t in enriched.topics],

@@ -61,7 +61,7 @@ def _errors(report: EvalReport) -> list[str]:
 
 
 def summary(reports: list[EvalReport]) -> str:
-    """One line per report and target: the figures side by side."""
+    """One line per report and target, then per entity type: the figures side by side."""
     head = f"{'target':<30}" + "".join(f" {Path(r.name).stem[:18]:>18}" for r in reports)
     rows = [head]
     for name, limit in TARGETS.items():
@@ -70,4 +70,8 @@ def summary(reports: list[EvalReport]) -> str:
             for r in reports
         )
         rows.append(f"{name + ' >= ' + format(limit, '.2f'):<30}{cells}")
+    for kind in ENTITY_TYPES:
+        totals = [r.total(kind) for r in reports]
+        cells = "".join(f" {f'{t.precision:.3f} / {t.recall:.3f}':>18}" for t in totals)
+        rows.append(f"{kind + ' precision / recall':<30}{cells}")
     return "\n".join(rows)

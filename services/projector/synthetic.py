@@ -14,7 +14,7 @@ from services.common.events.amendments import ArticleCorrectedV1, ArticleRetract
 from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
-    ArticleEnrichedV2,
+    ArticleEnrichedV3,
     ArticleIndexedV2,
     CleanArticle,
     DateMention,
@@ -141,7 +141,7 @@ def _chain(spec: ArticleSpec, root: Envelope, version: str, content_hash: str) -
     topics = [TopicV2(**t.model_dump(), evidence=[]) for t in spec.topics]
     classified_data = ArticleClassifiedV2(article=article, topics=topics)
     classified = event("article.classified", classified_data, cleaned, f"classify/{version}")
-    enriched_data = ArticleEnrichedV2(
+    enriched_data = ArticleEnrichedV3(
         article=article,
         topics=list(spec.topics),
         entities=[EntityV2(**e.model_dump(), tone=0.1) for e in spec.entities],
@@ -149,6 +149,7 @@ def _chain(spec: ArticleSpec, root: Envelope, version: str, content_hash: str) -
         percentages=[Percent(text="5 percent", value=5.0, offset=0)],
         dates=[DateMention(text="May 1", value="2024-05-01", granularity="day", offset=0)],
         tone=Tone(score=0.2, positive=0.2, negative=0.05, neutral=0.75, method="synthetic"),
+        entities_method="synthetic",
     )
     enriched = event("article.enriched", enriched_data, classified, f"enrich/{version}")
     indexed_data = ArticleIndexedV2(document=build_document(enriched_data))

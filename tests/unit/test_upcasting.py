@@ -21,6 +21,7 @@ from services.common.events.facts import (
     ArticleCleanedV1,
     ArticleEnrichedV1,
     ArticleEnrichedV2,
+    ArticleEnrichedV3,
     CleanArticle,
     Topic,
     TopicV2,
@@ -34,7 +35,13 @@ from services.common.events.schemas import (
     render_manifest,
     write,
 )
-from services.common.events.upcasters import UPCASTERS, MissingUpcaster, classified_v1_to_v2, gaps
+from services.common.events.upcasters import (
+    ENRICHED_V2_METHOD,
+    UPCASTERS,
+    MissingUpcaster,
+    classified_v1_to_v2,
+    gaps,
+)
 from services.common.names import Names
 from services.common.rejection import Rejection
 from services.common.stage import StageContext
@@ -199,13 +206,13 @@ class TestWriting:
 
     @pytest.mark.parametrize("version", [1, 2])
     def test_enrich_writes_enriched_topics_from_either_classified_version(self, version: int) -> None:
-        """article.enriched (v2) topics lose their evidence; code, label and score are carried over."""
+        """article.enriched (v3) topics lose their evidence; code, label and score are carried over."""
         topic = TopicV2(code=ECONOMY.code, label=ECONOMY.label, score=0.8, evidence=["tariff"])
         v2 = ArticleClassifiedV2(article=_article("Tariffs rise"), topics=[topic])
         classified = _classified_v1(ECONOMY) if version == 1 else _envelope("article.classified", 2, v2)
         (event,) = ENRICH.process(classified, StageContext(Names("t"), "enrich", ENRICH.version)).events
-        assert event.dataschema == schema_urn("article.enriched", 2)
-        assert read_as(event, ArticleEnrichedV2).topics == [ECONOMY]
+        assert event.dataschema == schema_urn("article.enriched", 3)
+        assert read_as(event, ArticleEnrichedV3).topics == [ECONOMY]
 
     def test_an_enriched_v1_event_is_read_with_null_entity_tones(self) -> None:
         """v1 measured no tone per entity: read as v2, each entity's tone is None, the rest unchanged."""
@@ -218,6 +225,20 @@ class TestWriting:
         [read] = read_as(event, ArticleEnrichedV2).entities
         assert read.tone is None
         assert read.model_dump(exclude={"tone"}) == entity
+
+    def test_an_enriched_v2_event_is_read_with_the_method_v2_always_used(self) -> None:
+        """v2 ran the English rules on every article: read as v3, entities_method says so, the rest as is."""
+        tone = {"score": 0.1, "positive": 0.1, "negative": 0.0, "neutral": 0.9, "method": "v"}
+        data = {"article": _article("Acme grows").model_dump(mode="json"), "topics": [], "entities": [],
+                "money": [], "percentages": [], "dates": [], "tone": tone}  # fmt: skip
+        read = read_as(
+            _envelope("article.enriched", 2, ArticleEnrichedV2.model_validate(data)), ArticleEnrichedV3
+        )
+        assert read.entities_method == ENRICHED_V2_METHOD
+        assert (
+            read.model_dump(exclude={"entities_method"})
+            == ArticleEnrichedV2.model_validate(data).model_dump()
+        )
 
 
 class TestEvidence:

@@ -18,6 +18,7 @@ from services.common.events.facts import (
     ArticleCleanedV1,
     ArticleEnrichedV1,
     ArticleEnrichedV2,
+    ArticleEnrichedV3,
     ArticleIndexedV1,
     ArticleIndexedV2,
 )
@@ -39,6 +40,7 @@ REGISTRY: dict[tuple[str, int], type[BaseModel]] = {
     ("article.classified", 2): ArticleClassifiedV2,
     ("article.enriched", 1): ArticleEnrichedV1,
     ("article.enriched", 2): ArticleEnrichedV2,
+    ("article.enriched", 3): ArticleEnrichedV3,
     ("article.indexed", 1): ArticleIndexedV1,
     ("article.indexed", 2): ArticleIndexedV2,
     ("article.reprocess_requested", 1): ArticleReprocessRequestedV1,

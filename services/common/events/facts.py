@@ -139,6 +139,15 @@ class ArticleEnrichedV2(_Data):
     tone: Tone
 
 
+class ArticleEnrichedV3(ArticleEnrichedV2):
+    """v3: says how the entities were found, or why none were looked for (text not in English)."""
+
+    entities_method: str = Field(
+        description="How the entities were found ('gazetteer, patterns and a learned name model'), or why "
+        "the list is empty without looking: \"not extracted: English rules and name model, text is 'de'\"."
+    )
+
+
 class SearchDocument(_Data):
     """What the search read model indexes for one article."""
 

@@ -70,9 +70,19 @@ def enriched_v1_to_v2(data: Data) -> Data:
     return {**data, "entities": [{**entity, "tone": None} for entity in data["entities"]]}
 
 
+def enriched_v2_to_v3(data: Data) -> Data:
+    """article.enriched v2 -> v3: gains ``entities_method``; v2 always ran the English rules."""
+    return {**data, "entities_method": ENRICHED_V2_METHOD}
+
+
+#: What v2 did, in v3's words: gazetteer and patterns on every article, whatever its language.
+ENRICHED_V2_METHOD = "gazetteer and patterns (written before v3 recorded a method)"
+
+
 #: (event type, from version) -> the function that makes that data version from + 1. Pure, no I/O.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("article.classified", 1): classified_v1_to_v2,
     ("article.indexed", 1): indexed_v1_to_v2,
     ("article.enriched", 1): enriched_v1_to_v2,
+    ("article.enriched", 2): enriched_v2_to_v3,
 }
