@@ -51,7 +51,7 @@ def _read(pipe: Connection, url: str, names: Names, after: dict[str, str], until
     positions = {short: entry_key(at) for short, at in after.items()}
     try:
         for short, rows in read_batches(client, names, after, until, batch):
-            folded = fold((to_entry(short, eid, fields) for eid, fields in rows), positions)
+            folded = fold((to_entry(short, eid, fields, names=names) for eid, fields in rows), positions)
             positions.update(folded.advanced)
             pipe.send(("batch", folded))
         pipe.send(("done", None))
