@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 
 from services.common.events.facts import Entity
-from services.enrich import context, localities, longnames, names, recognizer
+from services.enrich import context, localities, longnames, names, recognizer, spans
 from services.enrich import vocabulary as v
 from services.enrich.gazetteer import Gazetteer, Known, gazetteer, slug
 from services.enrich.mention import Mention
@@ -27,8 +26,6 @@ _PREFIX = {
     "product": "product",
     "group": "group",
 }
-# What may stand between two names of a list: a comma, 'and', or both.
-_LIST_GAP = re.compile(r",?\s+(?:and|&)\s+|,\s+")
 
 
 # A wire dateline opening the text: 'NEW DELHI, May 2 (Reuters) -', 'WASHINGTON (AP) —',
@@ -170,38 +167,6 @@ def _clashes(person: Candidate, place: Mention) -> bool:
     return not city and place.start < person.end and person.start < place.end
 
 
-def _listed(text: str, weak: list[Mention], chosen: list[Mention], taken: bytearray) -> list[Mention]:
-    """'Phoebe Bridgers, Julien Baker and Lucy Dacus': a name listed next to a person is one too."""
-    people = [m for m in chosen if m.in_text and m.known.type == "person"]
-    added: list[Mention] = []
-    pending = [m for m in weak if not any(taken[m.start : m.end])]
-    while pending:
-        spans = [(m.start, m.end) for m in people + added]
-        hits = [m for m in pending if any(_LIST_GAP.fullmatch(text, *_between(m, s)) for s in spans)]
-        if not hits:
-            break
-        for mention in hits:
-            taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
-        added += hits
-        pending = [m for m in pending if m not in hits]
-    return added
-
-
-def _between(mention: Mention, span: tuple[int, int]) -> tuple[int, int]:
-    return (span[1], mention.start) if span[1] <= mention.start else (mention.end, span[0])
-
-
-def _select(mentions: Iterable[Mention], taken: dict[bool, bytearray]) -> list[Mention]:
-    """Keep the longest of overlapping mentions; on equal length the gazetteer wins."""
-    chosen = []
-    for mention in sorted(mentions, key=lambda m: (m.start - m.end, m.rank, m.start)):
-        occupied = taken[mention.in_text]
-        if not any(occupied[mention.start : mention.end]):
-            occupied[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
-            chosen.append(mention)
-    return chosen
-
-
 def _short_forms(gaz: Gazetteer, person: Known) -> tuple[str, ...]:
     if person.id in gaz.short_forms:
         return gaz.short_forms[person.id]
@@ -226,27 +191,6 @@ def _back_references(gaz: Gazetteer, segments: dict[bool, str], chosen: list[Men
         for m in pattern.finditer(segment)
         if (owner := owners[m.group()])
     ]
-
-
-def _aggregate(mentions: list[Mention]) -> list[Entity]:
-    by_id: dict[str, list[Mention]] = {}
-    for mention in sorted(mentions, key=lambda m: (m.in_text, m.start)):  # title first, then text
-        by_id.setdefault(mention.known.id, []).append(mention)
-    entities = []
-    for group in by_id.values():
-        offsets = [m.start for m in group if m.in_text]
-        entities.append(
-            Entity(
-                id=group[0].known.id,
-                name=group[0].known.name,
-                type=group[0].known.type,
-                mentions=len(group),
-                surface_forms=list(dict.fromkeys(m.surface for m in group)),
-                first_offset=offsets[0] if offsets else 0,
-            )
-        )
-    in_text = {m.known.id for m in mentions if m.in_text}
-    return sorted(entities, key=lambda e: (e.id not in in_text, e.first_offset))
 
 
 def _refined(segments: dict[bool, str], mentions: list[Mention], aliases: dict[str, Known]) -> list[Mention]:
@@ -309,9 +253,9 @@ def rule_mentions(title: str, text: str) -> tuple[list[Mention], dict[bool, byte
     found, weak = _pattern_mentions(gaz, text, in_title + in_text)
     found = [m for m in found if not context.in_quoted_title(text, m)]
     in_title = _title_prefixes(in_title, in_text + found) + _in_title(title, found)
-    chosen = _select(context.located(in_title + in_text + found, gaz.bound), taken)
-    chosen += _select(_back_references(gaz, segments, chosen), taken)
-    chosen += _listed(text, weak, chosen, taken[True])
+    chosen = spans.select(context.located(in_title + in_text + found, gaz.bound), taken)
+    chosen += spans.select(_back_references(gaz, segments, chosen), taken)
+    chosen += spans.listed(text, weak, chosen, taken[True])
     return chosen, taken
 
 
@@ -320,6 +264,6 @@ def find_entities(title: str, text: str) -> list[Entity]:
     gaz = gazetteer()
     segments = {False: title, True: text}
     chosen, taken = rule_mentions(title, text)
-    learned = _select(_learned(gaz, text, taken[True]), taken)
-    chosen += learned + _select(_back_references(gaz, segments, learned), taken)
-    return _aggregate(chosen)
+    learned = spans.select(_learned(gaz, text, taken[True]), taken)
+    chosen += learned + spans.select(_back_references(gaz, segments, learned), taken)
+    return spans.aggregate(chosen)
