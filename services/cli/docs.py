@@ -18,13 +18,14 @@ from typing import Any
 
 import orjson
 
+from services.cli import asyncapi_messages
+from services.cli.asyncapi_messages import BARE, DEAD_LETTER, message_key, ref
 from services.common.events import CURRENT, REGISTRY
 from services.common.names import EVENT_FIELD, LOG_STREAMS, STAGE_INPUT, STAGE_OUTPUT, STAGES, TYPE_STREAM
 from services.common.settings import Settings
 
 #: Where the published schemas are, relative to the committed docs/asyncapi.json.
 SCHEMAS_BASE = "../schemas/"
-SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"
 #: Stage -> the event types it writes (besides article.rejected, which every stage may write).
 WRITES: dict[str, tuple[str, ...]] = {
     "ingest": ("article.ingested", "article.duplicate", "article.retracted"),
@@ -38,20 +39,10 @@ PUBLISHED = ("article.submitted", "article.corrected", "article.retracted")
 REPROCESS = "article.reprocess_requested"
 #: Stages ``newsfacts replay reprocess --stage`` can ask to run again.
 REPROCESSABLE: tuple[str, ...] = STAGES[1:]
-BARE = "article.submitted.bare"
-DEAD_LETTER = "DeadLetter"
 SERVER = (
     "Any Redis-compatible server, given as REDIS_URL (redis://, rediss:// or unix://); "
     "localhost:6379 is a placeholder. With REDIS_URL unset newsfacts uses its embedded server."
 )
-
-
-def _message_key(event_type: str, ver: int) -> str:
-    return f"{event_type}.v{ver}"
-
-
-def _ref(section: str, key: str) -> dict[str, str]:
-    return {"$ref": f"#/{section}/{key}"}
 
 
 def _versions(event_type: str) -> list[int]:
@@ -71,84 +62,6 @@ def _stream_types(short: str) -> list[str]:
     return list(dict.fromkeys(types))
 
 
-def _messages(base: str) -> dict[str, Any]:
-    """One message per event type and version, its payload the published schema; and the others."""
-    correlation = {
-        "description": "One id per submission, carried through every stage.",
-        "location": "$message.payload#/correlationid",
-    }
-    out: dict[str, Any] = {}
-    for event_type, ver in sorted(REGISTRY):
-        current = ver == CURRENT[event_type]
-        out[_message_key(event_type, ver)] = {
-            "name": event_type,
-            "title": f"{event_type} v{ver}",
-            "summary": f"{REGISTRY[(event_type, ver)].__doc__ or event_type}".strip().splitlines()[0],
-            "description": f"Entry field `{EVENT_FIELD}`: a CloudEvents 1.0 envelope as JSON, `type` "
-            f"{event_type}, `dataschema` urn:newsfacts:schema:{event_type}:{ver}. "
-            + (
-                "The version this code writes."
-                if current
-                else "Older version: still in the log, read upcast."
-            ),
-            "contentType": "application/json",
-            "payload": {"schemaFormat": SCHEMA_FORMAT, "schema": {"$ref": f"{base}{event_type}.v{ver}.json"}},
-            "correlationId": correlation,
-        }
-    submitted = f"{base}article.submitted.v{CURRENT['article.submitted']}.json#/properties/data"
-    out[BARE] = {
-        "name": BARE,
-        "title": "bare article",
-        "summary": "An article object without an envelope, e.g. added with XADD by hand.",
-        "description": f"Entry field `{EVENT_FIELD}`: the data of an article.submitted event alone. Ingest "
-        "and the projector read it as that event, its id and time derived from the stream entry.",
-        "contentType": "application/json",
-        "payload": {
-            "schemaFormat": SCHEMA_FORMAT,
-            "schema": {"$ref": submitted},
-        },
-    }
-    out[DEAD_LETTER] = {
-        "name": "dead letter",
-        "title": "dead letter",
-        "summary": "An input entry a stage could not process, or one parked behind it, with its story.",
-        "description": "Several entry fields, not one JSON field (see the payload). `newsfacts dlq retry` "
-        "appends `event` back to the stage's input stream.",
-        "payload": _ref("components/schemas", DEAD_LETTER),
-    }
-    return out
-
-
-def _dead_letter_schema() -> dict[str, Any]:
-    text = {"type": "string"}
-    return {
-        "type": "object",
-        "description": "The fields of one dead-letter stream entry (all Redis strings).",
-        "required": [
-            "stage",
-            "status",
-            "reason",
-            "error",
-            "attempts",
-            "time",
-            "entry_id",
-            "subject",
-            "event",
-        ],
-        "properties": {
-            "stage": {**text, "enum": list(STAGES)},
-            "status": {**text, "enum": ["dead", "parked"], "description": "parked: held behind a dead one"},
-            "reason": {**text, "description": "error, or the rejection reason of an unreadable event"},
-            "error": {**text, "maxLength": 4000},
-            "attempts": {**text, "pattern": "^[0-9]+$", "description": "deliveries before it was moved"},
-            "time": {**text, "description": "RFC 3339 time it was moved"},
-            "entry_id": {**text, "description": "its entry id in the stage's input stream"},
-            "subject": {**text, "description": "the article id, or empty"},
-            "event": {**text, "description": "the input entry's event JSON, as it was"},
-        },
-    }
-
-
 def _channels(settings: Settings) -> dict[str, Any]:
     names = settings.names
     out: dict[str, Any] = {}
@@ -157,12 +70,12 @@ def _channels(settings: Settings) -> dict[str, Any]:
         readers = [s for s in STAGES if STAGE_INPUT[s] == short]
         read_by = f"the {readers[0]} group and the projector" if readers else "the projector"
         messages = {
-            _message_key(t, v): _ref("components/messages", _message_key(t, v))
+            message_key(t, v): ref("components/messages", message_key(t, v))
             for t in types
             for v in _versions(t)
         }
         if short == STAGE_INPUT["ingest"]:
-            messages[BARE] = _ref("components/messages", BARE)
+            messages[BARE] = ref("components/messages", BARE)
         out[short] = {
             "address": names.stream(short),
             "title": f"{short} stream",
@@ -177,7 +90,7 @@ def _channels(settings: Settings) -> dict[str, Any]:
             "description": f"Dead-letter stream of {stage}: entries failing {settings.max_deliveries} "
             "deliveries (NEWSFACTS_MAX_DELIVERIES) or unreadable at once, and the article's later entries "
             "parked behind them.",
-            "messages": {DEAD_LETTER: _ref("components/messages", DEAD_LETTER)},
+            "messages": {DEAD_LETTER: ref("components/messages", DEAD_LETTER)},
         }
     return out
 
@@ -192,7 +105,7 @@ def _messages_of(channel: dict[str, Any], keys: list[str] | None = None) -> list
 
 
 def _current(types: tuple[str, ...] | list[str]) -> list[str]:
-    return [_message_key(t, CURRENT[t]) for t in types]
+    return [message_key(t, CURRENT[t]) for t in types]
 
 
 def _operations(settings: Settings, accepts: dict[str, frozenset[str]]) -> dict[str, Any]:
@@ -203,7 +116,7 @@ def _operations(settings: Settings, accepts: dict[str, frozenset[str]]) -> dict[
     def op(key: str, action: str, channel: str, summary: str, keys: list[str] | None, **extra: Any) -> None:
         ops[key] = {
             "action": action,
-            "channel": _ref("channels", channel),
+            "channel": ref("channels", channel),
             "summary": summary,
             "messages": _messages_of(channels[channel], keys),
             **extra,
@@ -217,7 +130,7 @@ def _operations(settings: Settings, accepts: dict[str, frozenset[str]]) -> dict[
     for stage in STAGES:
         source = STAGE_INPUT[stage]
         handled = sorted(accepts[stage]) + ([REPROCESS] if stage in REPROCESSABLE else [])
-        wanted = [_message_key(t, v) for t in handled for v in _versions(t)]
+        wanted = [message_key(t, v) for t in handled for v in _versions(t)]
         op(
             f"{stage}-read", "receive", source,
             f"{stage} reads {names.stream(source)} through its consumer group in batches (XREADGROUP), "
@@ -306,8 +219,8 @@ def asyncapi_document(settings: Settings, schemas_base: str = SCHEMAS_BASE) -> d
         "channels": channels,
         "operations": _operations(settings, _accepts()),
         "components": {
-            "messages": _messages(schemas_base),
-            "schemas": {DEAD_LETTER: _dead_letter_schema()},
+            "messages": asyncapi_messages.messages(schemas_base),
+            "schemas": {DEAD_LETTER: asyncapi_messages.dead_letter_schema()},
         },
     }
 
