@@ -23,7 +23,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from services.common.server import ServerUnavailable, find_binary, wait_gone
+from services.common.server import ServerUnavailable, base_config, find_binary, wait_gone
 
 MASTERS = 3
 REPLICAS_PER_MASTER = 1
@@ -130,23 +130,14 @@ def _start_node(binary: str, directory: Path, port: int, bus: int, node_timeout_
     for stale in ("nodes.conf", "server.pid"):
         (directory / stale).unlink(missing_ok=True)
     lines = [
-        "bind 127.0.0.1",
-        f"port {port}",
+        *base_config(port, directory),
         f"cluster-port {bus}",
         "cluster-enabled yes",
         f"cluster-config-file {directory / 'nodes.conf'}",
         f"cluster-node-timeout {node_timeout_ms}",
-        f"dir {directory}",
-        "daemonize yes",
-        f"pidfile {directory / 'server.pid'}",
-        f"logfile {directory / 'server.log'}",
-        "appendonly yes",
-        "appendfsync everysec",
-        "save ''",
         "repl-diskless-sync-delay 0",  # a replica syncs at once, not 5 s later
         # Clients are shown a replica once its offset moves, which an idle master's pings do (10 s).
         "repl-ping-replica-period 1",
-        "protected-mode yes",
     ]
     conf = directory / "server.conf"
     conf.write_text("\n".join(lines) + "\n")

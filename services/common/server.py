@@ -135,16 +135,9 @@ def stop_server(settings: Settings) -> bool:
     return True
 
 
-def _start(binary: str, directory: Path, password: str | None, chosen: int | None) -> EmbeddedServer:
-    if chosen is not None and not _bindable(chosen):
-        raise ServerUnavailable(
-            f"port {chosen} (NEWSFACTS_EMBEDDED_PORT) is in use by another program: "
-            "choose another port or unset it to use a free one"
-        )
-    # Come back on the same port after a crash, so running workers reconnect by themselves.
-    port = chosen or _previous_port(directory) or _free_port()
-    conf = directory / "server.conf"
-    lines = [
+def base_config(port: int, directory: Path) -> list[str]:
+    """The config lines every embedded server shares: loopback, its own directory, daemonised, AOF."""
+    return [
         "bind 127.0.0.1",
         f"port {port}",
         f"dir {directory}",
@@ -156,6 +149,18 @@ def _start(binary: str, directory: Path, password: str | None, chosen: int | Non
         "save ''",
         "protected-mode yes",
     ]
+
+
+def _start(binary: str, directory: Path, password: str | None, chosen: int | None) -> EmbeddedServer:
+    if chosen is not None and not _bindable(chosen):
+        raise ServerUnavailable(
+            f"port {chosen} (NEWSFACTS_EMBEDDED_PORT) is in use by another program: "
+            "choose another port or unset it to use a free one"
+        )
+    # Come back on the same port after a crash, so running workers reconnect by themselves.
+    port = chosen or _previous_port(directory) or _free_port()
+    conf = directory / "server.conf"
+    lines = base_config(port, directory)
     if password:
         lines.append(f"requirepass {password}")
     # Created private: it may hold the password, so it is never readable by others, even briefly.
