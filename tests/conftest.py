@@ -82,3 +82,12 @@ async def redis(settings: Settings) -> AsyncIterator[aioredis.Redis]:
     if keys:
         await client.delete(*keys)
     await client.aclose()
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[Settings]:
+    """An embedded server of this test's own, not the session's (a test may kill it); stopped afterwards."""
+    settings = Settings(data_dir=tmp_path / "own")
+    server.ensure_server(settings)
+    yield settings
+    server.stop_server(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -126,3 +127,13 @@ def offline(tmp_path: Path) -> Cli:
 def lengths(status: list[Mapping[str, Any]]) -> dict[str, int]:
     """Stream short name -> length, from ``status --json``."""
     return {row["stream"]: row["length"] for row in status}
+
+
+def terminate(process: subprocess.Popen[bytes], within: float = 30.0) -> int:
+    """SIGTERM ``process`` and return its exit code; past ``within`` s it is killed (and the code says so)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=within)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import signal
 import socket
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -13,7 +11,7 @@ import pytest
 
 from services.common import server
 from services.common.settings import Settings
-from tests.e2e.conftest import Cli, clean_environment, eventually
+from tests.e2e.conftest import Cli, clean_environment, eventually, terminate
 
 #: Commands that need the log but are not allowed to start a server, with their arguments.
 CONNECTING = (
@@ -100,10 +98,5 @@ def test_a_worker_starts_the_embedded_server_when_none_runs(embedded: Cli, tmp_p
         assert found.directory == embedded.data_dir / "server"
         eventually(lambda: "worker starting" in log.read_text(errors="replace"), "the worker to run", 60.0)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            code = worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            code = worker.wait()
+        code = terminate(worker)
     assert code == 0, log.read_text()

@@ -83,15 +83,6 @@ def drained(client: aioredis.Redis, settings: Settings, stage: str) -> Callable[
 # --- (a) the server is killed and comes back --------------------------------------------------------------
 
 
-@pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[Settings]:
-    """An embedded server of this test's own (not the session's), stopped afterwards."""
-    settings = Settings(data_dir=tmp_path / "own")
-    server.ensure_server(settings)
-    yield settings
-    server.stop_server(settings)
-
-
 async def test_a_worker_carries_on_after_the_server_is_killed_and_restarted(own_server: Settings) -> None:
     """SIGKILL the server: it comes back on its port with its AOF, and the same worker processes new input."""
     srv = server.ensure_server(own_server)

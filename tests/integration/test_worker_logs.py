@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +18,9 @@ from services.common.envelope import encode, make_event, new_id
 from services.common.events.intake import ArticleSubmittedV1
 from services.common.names import EVENT_FIELD, Names
 from services.common.settings import Settings
-from tests.e2e.conftest import REPO, clean_environment, eventually
+from tests.e2e.conftest import REPO, clean_environment, eventually, terminate
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
-
-
-@pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[Settings]:
-    """An embedded server of this test's own (it is killed), stopped afterwards."""
-    settings = Settings(data_dir=tmp_path / "own")
-    server.ensure_server(settings)
-    yield settings
-    server.stop_server(settings)
 
 
 def records(log: Path) -> list[dict[str, Any]]:
@@ -89,12 +79,7 @@ def test_a_server_restart_logs_one_warning_per_failed_read_and_the_stop_no_error
         submit(srv.url, names, "after")
         eventually(lambda: ingested(srv.url, names) == 2, "an article ingested after the restart", 60.0)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            code = worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            code = worker.wait()
+        code = terminate(worker)
     text = log.read_text(errors="replace")
     assert code == 0, text[-3000:]
     warnings = logged(log, "server unreachable; retrying")
