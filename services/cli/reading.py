@@ -3,36 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
-from pathlib import Path
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from services import readstore
 from services.cli import history, render
 from services.cli.output import emit_json, fail
 from services.common.settings import Settings
 from services.projector import queries
+from services.projector.sqlconn import Connection
 from services.projector.views import View
 from services.publish.sources import SourceError, read_paths
 
-
-class NoReadModels(RuntimeError):
-    pass
+NoReadModels = readstore.NoReadModels
 
 
 V = TypeVar("V", bound=View)
 
 
 @contextmanager
-def store_connection(settings: Settings, override: str | None = None) -> Iterator[sqlite3.Connection]:
+def store_connection(settings: Settings, override: str | None = None) -> Iterator[Connection]:
     """A read-only connection to the live read models, or to ``override``; ``NoReadModels`` if none."""
-    path = Path(override) if override else settings.readmodel_path
-    if not path.exists():
-        raise NoReadModels(
-            f"no read models at {path} yet: run the projector (newsfacts up) and publish articles"
-        )
-    with closing(queries.connect_readonly(path)) as conn:
+    with readstore.reader(settings, override) as conn:
         yield conn
 
 

@@ -6,15 +6,15 @@ import argparse
 import asyncio
 import resource
 import time
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from services import readstore
 from services.cli import reprocess
 from services.cli.output import emit_json, fail
 from services.common import connection
 from services.common.settings import Settings
-from services.projector import generations, queries
+from services.projector import generations
 from services.projector.checksum import checksum
 from services.projector.store import ReadModelStore
 from services.replay.log import parse_until, total_entries
@@ -132,13 +132,14 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_checksum(args: argparse.Namespace, settings: Settings) -> int:
-    path = Path(args.store) if args.store else settings.readmodel_path
-    if not path.exists():
-        return fail(f"no read models at {path}", 1)
-    with closing(queries.connect_readonly(path)) as conn:
-        digest = checksum(conn)
+    try:
+        with readstore.reader(settings, args.store) as conn:
+            digest = checksum(conn)
+    except readstore.NoReadModels as exc:
+        return fail(str(exc), 1)
     if args.json:
-        emit_json({"store": str(path), "checksum": digest})
+        where = args.store or readstore.describe(settings)
+        emit_json({"store": str(where), "checksum": digest})
     else:
         print(digest)
     return 0

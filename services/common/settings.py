@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.common.names import Names
 from services.common.partitions import PartitionMap
 
+#: The URL schemes ``NEWSFACTS_READ_STORE`` accepts.
+STORE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
+
 
 def _default_data_dir() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
@@ -39,6 +42,11 @@ class Settings(BaseSettings):
         default="nf",
         pattern=r"^(\{[A-Za-z0-9_.-]{1,38}\}|[A-Za-z0-9_.-]{1,40})$",
         description="Key prefix; '{nf}' (a hash tag) keeps every key in one Redis Cluster slot.",
+    )
+    read_store: SecretStr | None = Field(
+        default=None,
+        description="Where the read models live: sqlite:///PATH or postgresql://user:password@host:port/db. "
+        "Unset: the SQLite file under the data directory (readmodel_path).",
     )
     partitions: int = Field(
         default=1,
@@ -111,6 +119,20 @@ class Settings(BaseSettings):
             raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
         return value
 
+    @field_validator("read_store")
+    @classmethod
+    def _store_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(STORE_SCHEMES):
+            raise ValueError("NEWSFACTS_READ_STORE must start with sqlite:///, postgresql:// or postgres://")
+        return value
+
+    @property
+    def read_store_url(self) -> str:
+        """The read store's URL (password inside: print it only through ``connection.redact``)."""
+        if self.read_store is None:
+            return f"sqlite:///{self.readmodel_path}"
+        return self.read_store.get_secret_value()
+
     @property
     def names(self) -> Names:
         return Names(self.prefix)
@@ -126,4 +148,7 @@ class Settings(BaseSettings):
 
     @property
     def readmodel_path(self) -> Path:
+        """The SQLite read store (its generations' link): ``sqlite:///PATH``, else under the data dir."""
+        if self.read_store is not None and self.read_store.get_secret_value().startswith("sqlite:///"):
+            return Path(self.read_store.get_secret_value().removeprefix("sqlite:///"))
         return self.data_dir / "readmodels" / f"{self.prefix}.sqlite"

@@ -22,6 +22,7 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.typing import KeyT, StreamIdT
 
+from services import readstore
 from services.common import connection
 from services.common.names import LOG_STREAMS, text
 from services.common.settings import Settings
@@ -38,8 +39,12 @@ class Projector:
 
     def __init__(self, settings: Settings, path: Path | None = None) -> None:
         self._settings = settings
-        self.path = path or generations.current(settings)
-        self._store = ReadModelStore.open(self.path)  # readers may open it from now on
+        if path is None and readstore.is_postgres(settings.read_store_url):
+            self.path = None
+            self._store: readstore.Store = readstore.open_store(settings)
+        else:
+            self.path = path or generations.current(settings)
+            self._store = ReadModelStore.open(self.path)  # readers may open it from now on
         self._stop = asyncio.Event()
         self._log = structlog.get_logger().bind(stage="projector")
 
@@ -52,7 +57,8 @@ class Projector:
         try:
             url = connection.redis_url(self._settings)
             client = connection.client(url)
-            self._log.info("projector starting", redis=connection.redact(url), store=str(self.path))
+            where = str(self.path) if self.path else readstore.describe(self._settings)
+            self._log.info("projector starting", redis=connection.redact(url), store=where)
             try:
                 await self._follow(client)
             finally:
@@ -110,7 +116,8 @@ class Projector:
 
 
 def projector_app(settings: Settings, path: Path | None = None) -> Projector:
-    """The projector folding the log into the store at ``path`` (default: the live generation)."""
+    """The projector folding the log into the store at ``path`` (default: the live store the settings
+    name: the SQLite live generation, or the PostgreSQL database)."""
     return Projector(settings, path)
 
 
@@ -121,6 +128,15 @@ async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> No
     stopping = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
+    if readstore.is_postgres(settings.read_store_url):  # one store; no generation files to follow
+        app = projector_app(settings)
+        stopper = asyncio.create_task(stopping.wait())
+        stopper.add_done_callback(lambda _: app.exit())
+        try:
+            await app.run()
+        finally:
+            stopper.cancel()
+        return
     while True:
         path = generations.current(settings)
         app = projector_app(settings, path)

@@ -6,16 +6,15 @@ versions included; the events themselves stay in the log, found by stream and en
 
 from __future__ import annotations
 
-import sqlite3
-
 from services.common.names import LOG_STREAMS
 from services.projector.entries import entry_key
+from services.projector.sqlconn import Connection
 from services.projector.views import HistoryItem, LineageNode, LineageTree, RetractionView
 
 _STREAMS = LOG_STREAMS
 
 
-def retraction(conn: sqlite3.Connection, article_id: str) -> RetractionView | None:
+def retraction(conn: Connection, article_id: str) -> RetractionView | None:
     """The retraction of an article, or None if it stands."""
     row = conn.execute(
         "SELECT article_id, event_id, reason, time FROM retractions WHERE article_id = ?", (article_id,)
@@ -23,12 +22,12 @@ def retraction(conn: sqlite3.Connection, article_id: str) -> RetractionView | No
     return RetractionView(*row) if row else None
 
 
-def retracted_ids(conn: sqlite3.Connection) -> set[str]:
+def retracted_ids(conn: Connection) -> set[str]:
     """Every retracted article id."""
     return {r[0] for r in conn.execute("SELECT article_id FROM retractions")}
 
 
-def history(conn: sqlite3.Connection, article_id: str) -> list[HistoryItem]:
+def history(conn: Connection, article_id: str) -> list[HistoryItem]:
     """Every applied event about the article, oldest entry first (streams' entry ids are times)."""
     current = {r[0] for r in conn.execute("SELECT event_id FROM lineage WHERE article_id = ?", (article_id,))}
     rows = conn.execute(
@@ -48,7 +47,7 @@ def _order(item: HistoryItem) -> tuple[tuple[int, int], int]:
     return entry_key(item.entry_id), rank
 
 
-def lineage(conn: sqlite3.Connection, article_id: str) -> LineageTree | None:
+def lineage(conn: Connection, article_id: str) -> LineageTree | None:
     """The article's events as a tree of causes (None if no event named it)."""
     items = history(conn, article_id)
     gone = retraction(conn, article_id)
@@ -103,7 +102,7 @@ def _first_entry(node: LineageNode) -> tuple[int, int]:
     return min((_first_entry(child) for child in node.children), default=(0, 0))
 
 
-def _notes(conn: sqlite3.Connection, article_id: str) -> dict[str, str]:
+def _notes(conn: Connection, article_id: str) -> dict[str, str]:
     """Event id -> what a reprocess request or an amendment said about itself."""
     notes = {
         event_id: f"{stage}: {reason}" if reason else stage
@@ -118,7 +117,7 @@ def _notes(conn: sqlite3.Connection, article_id: str) -> dict[str, str]:
     return notes
 
 
-def _submissions(conn: sqlite3.Connection, event_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+def _submissions(conn: Connection, event_ids: list[str]) -> dict[str, tuple[str, str | None]]:
     """Submission event id -> (time, title), for the submissions the projector has."""
     found: dict[str, tuple[str, str | None]] = {}
     for event_id in dict.fromkeys(event_ids):

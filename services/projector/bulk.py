@@ -17,12 +17,12 @@ ends with the later name either way. ``Work`` asks a ``Deferred`` which statemen
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from services.projector import retraction, stories
 from services.projector import statements as sql
+from services.projector.sqlconn import Connection
 
 STAGING = """
 CREATE TABLE IF NOT EXISTS search_staging (
@@ -63,7 +63,7 @@ class Deferred:
         return (statement,)
 
 
-def begin_load(conn: sqlite3.Connection, schema: str) -> Deferred:
+def begin_load(conn: Connection, schema: str) -> Deferred:
     """Prepare a store (already at ``schema``) for a bulk load: staging table, indexes dropped."""
     conn.execute(STAGING)
     for name in deferred_indexes(schema):
@@ -71,12 +71,12 @@ def begin_load(conn: sqlite3.Connection, schema: str) -> Deferred:
     return Deferred()
 
 
-def purge_staged(conn: sqlite3.Connection, article_ids: set[str]) -> None:
+def purge_staged(conn: Connection, article_ids: set[str]) -> None:
     """A retraction during a bulk load: its staged search document goes too."""
     conn.executemany(UNSTAGE_SEARCH, ((a,) for a in sorted(article_ids)))
 
 
-def finish_load(conn: sqlite3.Connection, deferred: Deferred, schema: str) -> None:
+def finish_load(conn: Connection, deferred: Deferred, schema: str) -> None:
     """Make what the load deferred, in one transaction: FTS index, links, orphans, indexes."""
     conn.execute("BEGIN IMMEDIATE")
     try:

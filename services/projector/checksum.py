@@ -8,9 +8,10 @@ Surrogate keys (``docs.doc_id``, rowids) are left out for the same reason.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 
 import orjson
+
+from services.projector.sqlconn import Connection
 
 #: (part, query) in canonical order; every query orders by its natural key.
 PARTS: tuple[tuple[str, str], ...] = (
@@ -49,7 +50,7 @@ PARTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def checksum(conn: sqlite3.Connection) -> str:
+def checksum(conn: Connection) -> str:
     """sha256 (hex) over all read models in ``PARTS`` order, one JSON array per row."""
     digest = hashlib.sha256()
     for part, query in PARTS:

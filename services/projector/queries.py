@@ -1,4 +1,4 @@
-"""Read-only queries on the read models; each takes a ``sqlite3.Connection`` to the store's file."""
+"""Read-only queries on the read models; each takes a ``Connection`` to the store's file."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from services.projector import fts, snippets, stories
+from services.projector.sqlconn import Connection, FullText
 from services.projector.views import (
     ArticleView,
     EntityArticle,
@@ -42,7 +43,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 
 
 def search(
-    conn: sqlite3.Connection, query: str, limit: int = 10, mark: tuple[str, str] = ("[", "]")
+    conn: Connection, query: str, limit: int = 10, mark: tuple[str, str] = ("[", "]")
 ) -> list[SearchHit]:
     """Articles matching every word of ``query`` (any word if none match all), best first.
 
@@ -50,6 +51,8 @@ def search(
     the article's size: its snippet comes from the first ``snippets.WINDOW`` characters.
     """
     limit = max(1, min(limit, 100))
+    if isinstance(conn, FullText):  # a store with a full-text search of its own (PostgreSQL)
+        return conn.full_text(query, limit, mark)
     hits: list[SearchHit] = []
     for expression in dict.fromkeys((fts.match_all(query), fts.match_any(query))):
         if expression is None:
@@ -64,7 +67,7 @@ def search(
     return hits
 
 
-def article(conn: sqlite3.Connection, article_id: str) -> ArticleView | None:
+def article(conn: Connection, article_id: str) -> ArticleView | None:
     """All that is known about an article, or None if no event has named it."""
     row = conn.execute(
         "SELECT COALESCE(clean_title, title), url, source, published_at, ingested_at, correlationid,"
@@ -115,7 +118,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> ArticleView | None:
     )
 
 
-def story(conn: sqlite3.Connection, article_id: str) -> StoryCluster | None:
+def story(conn: Connection, article_id: str) -> StoryCluster | None:
     """The article's story cluster (itself and every near-duplicate linked to it), or None if unknown."""
     if conn.execute("SELECT 1 FROM articles WHERE article_id = ?", (article_id,)).fetchone() is None:
         return None
@@ -150,7 +153,7 @@ def _load(text: str | None, default: Any) -> Any:
     return default if text is None else orjson.loads(text)
 
 
-def entity(conn: sqlite3.Connection, name_or_id: str, limit: int = 50) -> EntityPage | None:
+def entity(conn: Connection, name_or_id: str, limit: int = 50) -> EntityPage | None:
     """An entity by id, canonical name or any way an article wrote it (case-insensitive)."""
     entity_id = _find_entity(conn, name_or_id)
     if entity_id is None:
@@ -181,7 +184,7 @@ def entity(conn: sqlite3.Connection, name_or_id: str, limit: int = 50) -> Entity
     return EntityPage(entity_id, name, kind, aliases, count, mentions, mean, listed)
 
 
-def _find_entity(conn: sqlite3.Connection, name_or_id: str) -> str | None:
+def _find_entity(conn: Connection, name_or_id: str) -> str | None:
     """The entity id for an id, else a canonical name, an alias, or the end of a canonical name from a word
     boundary (all case-insensitive); the most cited on ties."""
     key = name_or_id.strip().casefold()
@@ -206,7 +209,7 @@ def _find_entity(conn: sqlite3.Connection, name_or_id: str) -> str | None:
     return None
 
 
-def topics(conn: sqlite3.Connection) -> list[TopicCount]:
+def topics(conn: Connection) -> list[TopicCount]:
     """Every topic with the number of articles it is assigned to, most first."""
     rows = conn.execute(
         "SELECT code, max(label), count(*) AS n FROM article_topics GROUP BY code ORDER BY n DESC, code"
@@ -214,7 +217,7 @@ def topics(conn: sqlite3.Connection) -> list[TopicCount]:
     return [TopicCount(*r) for r in rows]
 
 
-def topic_articles(conn: sqlite3.Connection, code_or_label: str, limit: int = 50) -> list[TopicArticle]:
+def topic_articles(conn: Connection, code_or_label: str, limit: int = 50) -> list[TopicArticle]:
     """Articles with a topic, by IPTC code or label (case-insensitive), newest first."""
     rows = conn.execute(
         "SELECT a.article_id, COALESCE(a.clean_title, a.title), a.published_at, t.score"
@@ -226,7 +229,7 @@ def topic_articles(conn: sqlite3.Connection, code_or_label: str, limit: int = 50
 
 
 def article_ids(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     topic: str | None = None,
     stage: str | None = None,
@@ -249,7 +252,7 @@ def article_ids(
     return found if found is not None else set()
 
 
-def outcomes(conn: sqlite3.Connection, correlation_ids: Sequence[str]) -> int:
+def outcomes(conn: Connection, correlation_ids: Sequence[str]) -> int:
     """How many of these submissions have ended: indexed, found duplicate, or rejected."""
     ended: set[str] = set()
     ids = list(dict.fromkeys(correlation_ids))
@@ -261,6 +264,6 @@ def outcomes(conn: sqlite3.Connection, correlation_ids: Sequence[str]) -> int:
     return len(ended)
 
 
-def counters(conn: sqlite3.Connection) -> dict[str, int]:
+def counters(conn: Connection) -> dict[str, int]:
     """Pipeline counters: events applied per type, ``rejected:<reason>``, skipped, superseded."""
     return {name: value for name, value in conn.execute("SELECT name, value FROM counters ORDER BY name")}

@@ -15,8 +15,9 @@ only shows if a retracted article's event, from another version, was that last o
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Collection, Iterable
+
+from services.projector.sqlconn import Connection
 
 _CHUNK = 500
 
@@ -48,7 +49,7 @@ def _chunks(ids: Collection[str]) -> Iterable[list[str]]:
         yield ordered[start : start + _CHUNK]
 
 
-def tombstoned(conn: sqlite3.Connection, article_ids: Collection[str]) -> set[str]:
+def tombstoned(conn: Connection, article_ids: Collection[str]) -> set[str]:
     """Which of these articles a retraction already removed."""
     found: set[str] = set()
     for chunk in _chunks(article_ids):
@@ -58,7 +59,7 @@ def tombstoned(conn: sqlite3.Connection, article_ids: Collection[str]) -> set[st
     return found
 
 
-def mentioned(conn: sqlite3.Connection, article_ids: Collection[str]) -> set[str]:
+def mentioned(conn: Connection, article_ids: Collection[str]) -> set[str]:
     """Entity ids these articles mention now (checked for orphans once their mentions change)."""
     found: set[str] = set()
     for chunk in _chunks(article_ids):
@@ -68,18 +69,18 @@ def mentioned(conn: sqlite3.Connection, article_ids: Collection[str]) -> set[str
     return found
 
 
-def purge(conn: sqlite3.Connection, article_ids: Collection[str]) -> None:
+def purge(conn: Connection, article_ids: Collection[str]) -> None:
     """Remove the articles from every read model a reader sees."""
     rows = [(a,) for a in sorted(article_ids)]
     for statement in PURGE:
         conn.executemany(statement, rows)
 
 
-def hide_outcomes(conn: sqlite3.Connection, article_ids: Collection[str]) -> None:
+def hide_outcomes(conn: Connection, article_ids: Collection[str]) -> None:
     """A retracted article's submissions ended, but not as an indexed article anyone can read."""
     conn.executemany(HIDE_OUTCOMES, ((a,) for a in sorted(article_ids)))
 
 
-def drop_orphans(conn: sqlite3.Connection, entity_ids: Collection[str]) -> None:
+def drop_orphans(conn: Connection, entity_ids: Collection[str]) -> None:
     """Entities no article mentions any more leave the entity pages."""
     conn.executemany(DROP_ORPHAN, ((e,) for e in sorted(entity_ids)))

@@ -13,11 +13,12 @@ With 16 bands of 4, a pair at Jaccard 0.5 shares a band with probability 0.64, a
 from __future__ import annotations
 
 import operator
-import sqlite3
 from array import array
 from collections.abc import Collection, Sequence
 
 import orjson
+
+from services.projector.sqlconn import Connection
 
 BANDS = 16
 ROWS = 4
@@ -31,7 +32,7 @@ SELECT DISTINCT o.article_id FROM story_bands AS s
 JOIN story_bands AS o ON o.band = s.band AND o.hash = s.hash
 WHERE s.article_id = ?1 AND o.article_id != ?1 ORDER BY o.article_id
 """
-_LINK = "INSERT OR REPLACE INTO story_links VALUES (?, ?, ?)"
+LINK = "INSERT OR REPLACE INTO story_links VALUES (?, ?, ?)"
 _NEIGHBOURS = "SELECT b FROM story_links WHERE a = ?1 UNION SELECT a FROM story_links WHERE b = ?1"
 
 
@@ -53,13 +54,13 @@ def estimate(a: Sequence[int], b: Sequence[int]) -> float:
     return agree / len(a)
 
 
-def signature(conn: sqlite3.Connection, article_id: str) -> list[int]:
+def signature(conn: Connection, article_id: str) -> list[int]:
     """The stored signature of an article, empty if it has none."""
     row = conn.execute(_SIGNATURE, (article_id,)).fetchone()
     return list(orjson.loads(row[0])) if row else []
 
 
-def link(conn: sqlite3.Connection, article_ids: Collection[str]) -> None:
+def link(conn: Connection, article_ids: Collection[str]) -> None:
     """Link these articles (their signatures and bands already stored) to every near-duplicate.
 
     Each signature is read once, and a pair of two of these articles is judged once (candidacy
@@ -84,10 +85,10 @@ def link(conn: sqlite3.Connection, article_ids: Collection[str]) -> None:
             jaccard = estimate(mine, signature_of(other))
             if jaccard >= THRESHOLD:
                 rows.append((*sorted((article_id, other)), jaccard))
-        conn.executemany(_LINK, rows)
+        conn.executemany(LINK, rows)
 
 
-def component(conn: sqlite3.Connection, article_id: str) -> list[str]:
+def component(conn: Connection, article_id: str) -> list[str]:
     """Every article in the article's story cluster (itself included), sorted; breadth-first over links."""
     seen = {article_id}
     frontier = [article_id]

@@ -19,7 +19,6 @@ and are counted, but write nothing (``retraction.py``).
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import NamedTuple
 
 from services.projector import bulk, retraction, stories
 from services.projector.entries import LogEntry
+from services.projector.sqlconn import Connection
 
 #: One row of statement parameters.
 Row = tuple[object, ...]
@@ -96,7 +96,7 @@ class Work:
     that pickles; ``attach`` gives it the connection to flush into.
     """
 
-    def __init__(self, conn: sqlite3.Connection | None = None, deferred: bulk.Deferred | None = None) -> None:
+    def __init__(self, conn: Connection | None = None, deferred: bulk.Deferred | None = None) -> None:
         self._conn = conn
         self._deferred = deferred
         self._articles: dict[str, None] = {}
@@ -108,7 +108,7 @@ class Work:
         self.counters: Counter[str] = Counter()
         self.faults: list[Fault] = []
 
-    def attach(self, conn: sqlite3.Connection, deferred: bulk.Deferred | None) -> None:
+    def attach(self, conn: Connection, deferred: bulk.Deferred | None) -> None:
         """Flush into ``conn`` (with what a bulk load defers)."""
         self._conn, self._deferred = conn, deferred
 

@@ -1,0 +1,1 @@
+"""Versioned schema migrations of the PostgreSQL read store: ``NNNN_name.sql``, applied in order, once."""

@@ -1,0 +1,120 @@
+"""The read-model store in PostgreSQL, with each stream's position in the same transaction as its rows.
+
+The same fold as SQLite's (``fold.py``, ``work.py``) writes through ``PgConnection``. Effectively
+once: a batch's rows and the positions of the streams it advanced commit together, and a batch is
+folded against the positions read in its own transaction, under an advisory lock per stream, so
+two writers given the same stream by mistake still apply each entry once.
+
+Several writers owning disjoint partitions (disjoint streams, so disjoint articles) share one
+database. What they share is race-free by construction:
+
+- counters are commutative upserts (``value = counters.value + excluded.value``), taken in name
+  order; two writers' increments both land, in either order;
+- entity rows, their orphan removal and story links read rows other articles' writers write: a
+  batch that changes them (enriched, indexed or retraction facts) takes one advisory lock, the
+  shared-aggregates lock, before writing, so such batches commit one after another and each sees
+  what the previous one committed (a link between two articles of two partitions is made by
+  whichever commits second);
+- a deadlock or serialization failure (PostgreSQL aborts one of two transactions) is retried from
+  the positions, folding the batch again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+
+from psycopg import errors
+
+from services.common.names import LOG_STREAMS
+from services.projector.checksum import checksum
+from services.projector.entries import ZERO, EntryKey, LogEntry, Undecodable, format_key
+from services.projector.fold import Folded, fold
+from services.projector.store import POSITION, collector_paused
+from services.readstore.postgres.connection import PgConnection, Raw, connect
+from services.readstore.postgres.schema import lock, migrate
+
+#: Streams whose facts change what other partitions' articles share (entities, story links).
+SHARED_STREAMS = frozenset({"ingested", "enriched", "indexed"})
+#: Attempts at a batch that PostgreSQL aborted to break a deadlock.
+ATTEMPTS = 5
+
+
+class PostgresStore:
+    """Read models in one PostgreSQL schema. One thread at a time per store; ``close()`` when done."""
+
+    def __init__(self, raw: Raw, schema: str) -> None:
+        self._raw = raw
+        self._conn = PgConnection(raw)
+        self.schema = schema
+
+    @classmethod
+    def open(cls, url: str, schema: str) -> PostgresStore:
+        """Connect, and migrate ``schema`` to this code's version (refused if it is newer)."""
+        raw = connect(url, schema, application="newsfacts-projector")
+        try:
+            migrate(raw, schema)
+        except BaseException:
+            raw.close()
+            raise
+        return cls(raw, schema)
+
+    @property
+    def connection(self) -> PgConnection:
+        """The connection, for the read-only functions in ``queries`` and ``audit``."""
+        return self._conn
+
+    def settle(self) -> None:
+        """Nothing is deferred on PostgreSQL: every batch is written whole."""
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def apply_batch(self, entries: Sequence[LogEntry | Undecodable]) -> int:
+        """Apply the entries past each stream's position, in one transaction (retried on a deadlock)."""
+        streams = sorted({entry.stream for entry in entries})
+        for attempt in range(ATTEMPTS):
+            try:
+                with collector_paused(), self._raw.transaction():
+                    for stream in streams:
+                        lock(self._raw, f"{self.schema}:stream:{stream}")
+                    folded = fold(entries, self._positions())
+                    self._write(folded)
+                return folded.entries
+            except (errors.DeadlockDetected, errors.SerializationFailure):
+                if attempt == ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def apply_work(self, folded: Folded) -> None:
+        """Write a batch folded elsewhere against this store's positions, in one transaction."""
+        with collector_paused(), self._raw.transaction():
+            self._write(folded)
+
+    def _write(self, folded: Folded) -> None:
+        if SHARED_STREAMS & folded.advanced.keys():
+            lock(self._raw, f"{self.schema}:shared")
+        folded.work.attach(self._conn, None)
+        folded.work.flush()
+        rows = ((s, ms, seq) for s, (ms, seq) in sorted(folded.advanced.items()))
+        self._conn.executemany(POSITION, rows)
+
+    def positions(self) -> dict[str, str]:
+        """Stream short name -> last applied entry id ('0-0' for none yet)."""
+        stored = self._positions()
+        return {s: format_key(stored.get(s, ZERO)) for s in (*LOG_STREAMS, *sorted(stored))}
+
+    def checksum(self) -> str:
+        """The digest of every read model, the same as SQLite's for the same facts (``checksum``)."""
+        return checksum(self._conn)
+
+    def _positions(self) -> dict[str, EntryKey]:
+        return {s: (ms, seq) for s, ms, seq in self._raw.execute("SELECT stream, ms, seq FROM positions")}
