@@ -52,11 +52,33 @@ def seed_events() -> tuple[tuple[str, Envelope], ...]:
 
 def store_log() -> list[LogEntry]:
     """The whole log, with stream entry ids as XADD gives them."""
-    pairs = list(seed_events())
-    for spec in MADE_UP:
+    return seed_part() + made_up_part()
+
+
+FIXED = (
+    ArticleSpec("m-fix", "Minister resigns", "The minister of transport resigned on Monday.", (), (), None),
+    ArticleSpec(
+        "m-fix", "Transport minister resigns", "Jane Doe, minister of transport, resigned.", (), (), None
+    ),
+)
+
+
+def seed_part(ms: int = 1_700_000_000_000) -> list[LogEntry]:
+    """The first made-up article (a story the other part continues, written at the same place in
+    it), the seed articles, and an article with its correction: each article's whole history is in
+    one part, as in one partition."""
+    pairs = article_events(MADE_UP[0])
+    pairs += seed_events()
+    pairs += article_events(FIXED[0])
+    pairs += corrected_events(FIXED[1], note="the name of the minister")
+    return LogBuilder(ms).entries(pairs)
+
+
+def made_up_part(ms: int = 1_700_000_500_000) -> list[LogEntry]:
+    """The other made-up articles, with a re-delivery and a retraction."""
+    pairs: list[tuple[str, Envelope]] = []
+    for spec in MADE_UP[1:]:
         pairs += article_events(spec)
     pairs += pairs[-3:]  # a re-delivery of the last article's last facts
-    fixed = ArticleSpec("m-rates", "Central bank raises rates by a quarter point", _TEXT, (), (), None)
-    pairs += corrected_events(fixed, note="the size of the rise")
     pairs += retracted_events("m-gone", reason="published by mistake")
-    return LogBuilder().entries(pairs)
+    return LogBuilder(ms).entries(pairs)

@@ -43,21 +43,26 @@ ATTEMPTS = 5
 class PostgresStore:
     """Read models in one PostgreSQL schema. One thread at a time per store; ``close()`` when done."""
 
-    def __init__(self, raw: Raw, schema: str) -> None:
+    def __init__(self, raw: Raw, schema: str, partition: int | None = None) -> None:
         self._raw = raw
         self._conn = PgConnection(raw)
         self.schema = schema
+        self._owner = "" if partition is None else f"p{partition}:"
 
     @classmethod
-    def open(cls, url: str, schema: str) -> PostgresStore:
-        """Connect, and migrate ``schema`` to this code's version (refused if it is newer)."""
+    def open(cls, url: str, schema: str, *, partition: int | None = None) -> PostgresStore:
+        """Connect, and migrate ``schema`` to this code's version (refused if it is newer).
+
+        ``partition``: the writer owns that partition's streams, and keeps its positions under
+        their own names (``p3:indexed``) beside other partitions' writers'.
+        """
         raw = connect(url, schema, application="newsfacts-projector")
         try:
             migrate(raw, schema)
         except BaseException:
             raw.close()
             raise
-        return cls(raw, schema)
+        return cls(raw, schema, partition)
 
     @property
     def connection(self) -> PgConnection:
@@ -85,7 +90,7 @@ class PostgresStore:
             try:
                 with collector_paused(), self._raw.transaction():
                     for stream in streams:
-                        lock(self._raw, f"{self.schema}:stream:{stream}")
+                        lock(self._raw, f"{self.schema}:stream:{self._owner}{stream}")
                     folded = fold(entries, self._positions())
                     self._write(folded)
                 return folded.entries
@@ -104,7 +109,7 @@ class PostgresStore:
             lock(self._raw, f"{self.schema}:shared")
         folded.work.attach(self._conn, None)
         folded.work.flush()
-        rows = ((s, ms, seq) for s, (ms, seq) in sorted(folded.advanced.items()))
+        rows = ((self._owner + s, ms, seq) for s, (ms, seq) in sorted(folded.advanced.items()))
         self._conn.executemany(POSITION, rows)
 
     def positions(self) -> dict[str, str]:
@@ -117,4 +122,11 @@ class PostgresStore:
         return checksum(self._conn)
 
     def _positions(self) -> dict[str, EntryKey]:
-        return {s: (ms, seq) for s, ms, seq in self._raw.execute("SELECT stream, ms, seq FROM positions")}
+        """This writer's positions: its partition's (``p3:indexed``), or the unpartitioned ones."""
+        rows = self._raw.execute("SELECT stream, ms, seq FROM positions").fetchall()
+        owned = (
+            (s.removeprefix(self._owner), ms, seq)
+            for s, ms, seq in rows
+            if (s.startswith(self._owner) if self._owner else ":" not in s)
+        )
+        return {s: (ms, seq) for s, ms, seq in owned}
