@@ -1,0 +1,75 @@
+"""The reading commands print the same on either read store (NEWSFACTS_READ_STORE)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import orjson
+import pytest
+
+from services import readstore
+from services.cli.main import main
+from services.common.settings import Settings
+from services.projector.store import ReadModelStore
+from tests.storelog import store_log
+
+COMMANDS = (
+    ("article", "m-rates-copy"),
+    ("article", "m-fix", "--json"),
+    ("article", "m-gone"),
+    ("entity", "Xiaomi"),
+    ("entity", "Xiaomi", "--json"),
+    ("topics",),
+    ("topics", "economy, business and finance"),
+    ("story", "m-rates"),
+    ("lineage", "m-fix"),
+    ("replay", "checksum"),
+)
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], store: str, *args: str) -> str:
+    monkeypatch.setenv("NEWSFACTS_READ_STORE", store)
+    code = main(list(args))
+    out = capsys.readouterr()
+    assert code in (0, 1), (args, out.err)
+    return out.out + out.err
+
+
+def test_reading_commands_print_the_same_on_postgresql_as_on_sqlite(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """article, entity, topics, story, lineage and replay checksum: byte for byte; search: the same hits."""
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("NEWSFACTS_PREFIX", prefix)
+    monkeypatch.setenv("NEWSFACTS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("NEWSFACTS_LOG_LEVEL", "warning")
+    sqlite = f"sqlite:///{tmp_path / 'rm.sqlite'}"
+    log = store_log()
+    with readstore.open_store(Settings(read_store=postgres_url, prefix=prefix)) as pg:
+        pg.apply_batch(log)
+    with ReadModelStore.open(tmp_path / "rm.sqlite") as lite:
+        lite.apply_batch(log)
+    for args in COMMANDS:
+        on_pg, on_sqlite = (
+            _run(monkeypatch, capsys, postgres_url, *args),
+            _run(monkeypatch, capsys, sqlite, *args),
+        )
+        assert on_pg == on_sqlite, args
+        assert on_pg.strip(), args
+    hits = [
+        orjson.loads(_run(monkeypatch, capsys, s, "search", "central bank", "--json"))
+        for s in (postgres_url, sqlite)
+    ]
+    assert [h["article_id"] for h in hits[0]] == [h["article_id"] for h in hits[1]]
+
+
+def test_reading_an_empty_postgres_store_says_there_is_none_yet(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before any projector ran: exit 1, a hint, and no password in it."""
+    monkeypatch.setenv("NEWSFACTS_PREFIX", f"t{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv("NEWSFACTS_READ_STORE", postgres_url.replace("postgres@", "postgres:pw-never-shown@"))
+    assert main(["search", "anything"]) == 1
+    err = capsys.readouterr().err
+    assert "no read models in schema" in err and "pw-never-shown" not in err and "***" in err
