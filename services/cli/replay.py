@@ -16,7 +16,7 @@ from services.common import connection
 from services.common.settings import Settings
 from services.projector import generations
 from services.projector.checksum import checksum
-from services.projector.store import ReadModelStore
+from services.readstore.rebuilds import Target
 from services.replay.log import parse_until, total_entries
 from services.replay.reader import ReaderFailed
 from services.replay.rebuild import (
@@ -31,15 +31,15 @@ from services.replay.rebuild import (
 
 
 async def _rebuild(
-    settings: Settings, target: Path, until: str, batch: int, switch: bool, bad: BadEntries
+    settings: Settings, target: Target, until: str, batch: int, switch: bool, bad: BadEntries
 ) -> RebuildReport:
-    """Build ``target`` from the log; switch readers to it when ``switch``. A failed build leaves no file."""
+    """Build ``target`` from the log; switch readers to it when ``switch``. A failed build leaves nothing."""
     url = connection.redis_url(settings)
     client = connection.client(url)
     started = time.perf_counter()
     try:
         progress = Progress(await total_entries(client, settings.names))
-        with ReadModelStore.open(target, bulk=True) as store:
+        with target.open() as store:
             events = rebuild_from(
                 url, settings.names, store, until=until, batch=batch, progress=progress, bad=bad
             )
@@ -52,15 +52,13 @@ async def _rebuild(
             seconds = time.perf_counter() - started
             report = RebuildReport(events, seconds, store.checksum(), tuple(bad.found))
     except BaseException:
-        generations.drop(target)  # a half-built store must never be taken for a generation
+        target.abandon()  # a half-built store must never be taken for a generation
         raise
     finally:
         await client.aclose()
     progress.finish()
     if switch:
-        previous = generations.switch(settings, target)
-        if previous is not None and previous != target:
-            generations.drop(previous)
+        target.switch()
     return report
 
 
@@ -85,15 +83,17 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         return fail(str(exc))
     live = args.until is None and args.output is None
+    target: Target
     if args.output:
-        target = Path(args.output)
-        if target.exists():
-            return fail(f"{target} exists; pick another --output")
+        if Path(args.output).exists():
+            return fail(f"{args.output} exists; pick another --output")
+        target = readstore.file_rebuild(settings, Path(args.output))
     elif args.until:
-        target = settings.readmodel_path.with_name(f"{settings.prefix}.asof-{until.split('-')[0]}.sqlite")
-        generations.drop(target)
+        path = settings.readmodel_path.with_name(f"{settings.prefix}.asof-{until.split('-')[0]}.sqlite")
+        generations.drop(path)
+        target = readstore.file_rebuild(settings, path)
     else:
-        target = generations.next_generation(settings)
+        target = readstore.live_rebuild(settings)
     bad = BadEntries(settings.names, skip=args.skip_bad)
     try:
         report = asyncio.run(_rebuild(settings, target, until, args.batch, live, bad))
@@ -109,7 +109,7 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         "seconds": round(report.seconds, 3),
         "events_per_s": round(report.rate),
         "checksum": report.checksum,
-        "store": str(target),
+        "store": target.where,
         "switched": live,
         "skipped_bad": list(report.skipped),
         "peak_rss_mb": peak_rss_mb(),
@@ -117,8 +117,8 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         emit_json(result)
     else:
-        where = "now live" if live else f"query it with --store {target}"
-        print(f"read models rebuilt in {target} ({where}); checksum {report.checksum}")
+        where = "now live" if live else f"query it with --store {target.where}"
+        print(f"read models rebuilt in {target.where} ({where}); checksum {report.checksum}")
         rss = peak_rss_mb()
         print(
             f"replayed {report.events:,} events in {report.seconds:.2f} s: {report.rate:,.0f} events/s; "

@@ -93,6 +93,9 @@ class Projector:
                 entries += [to_entry(short, eid, fields, names=names) for eid, fields in rows]
                 cursors[names.stream(short)] = text(rows[-1][0])
             applied = store.apply_batch(entries)
+            if store.moved():  # a rebuild switched a new generation in: follow the log from its positions
+                cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
+                self._log.info("read models switched; following the new generation")
             self._log.debug("batch projected", size=len(entries), applied=applied, streams=len(reply))
             if len(entries) >= linger_from:  # busy: let more arrive, fewer and larger transactions
                 await self._sleep(self._settings.linger_ms / 1000)

@@ -85,6 +85,10 @@ class ReadModelStore:
             finally:
                 os.close(fd)
 
+    def moved(self) -> bool:
+        """Never: a SQLite generation is a file of its own, followed by ``app.run_projector``."""
+        return False
+
     @property
     def connection(self) -> sqlite3.Connection:
         """The connection, for the read-only functions in ``queries``."""

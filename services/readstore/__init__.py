@@ -22,6 +22,7 @@ from services.projector.entries import LogEntry, Undecodable
 from services.projector.fold import Folded
 from services.projector.sqlconn import Connection
 from services.projector.store import ReadModelStore
+from services.readstore.rebuilds import FileTarget, SchemaTarget, Target
 
 
 class NoReadModels(RuntimeError):
@@ -43,6 +44,8 @@ class Store(Protocol):
     def checksum(self) -> str: ...
 
     def settle(self) -> None: ...
+
+    def moved(self) -> bool: ...
 
     def close(self) -> None: ...
 
@@ -73,6 +76,21 @@ def open_store(settings: Settings) -> Store:
 
         return PostgresStore.open(url, schema_name(settings.prefix))
     return ReadModelStore.open(generations.current(settings))
+
+
+def live_rebuild(settings: Settings) -> Target:
+    """Where ``replay rebuild`` builds the next live generation of the store the settings name."""
+    url = settings.read_store_url
+    if is_postgres(url):
+        from services.readstore.postgres.schema import schema_name
+
+        return SchemaTarget(url, schema_name(settings.prefix))
+    return FileTarget(settings, generations.next_generation(settings), live=True)
+
+
+def file_rebuild(settings: Settings, path: Path) -> Target:
+    """A rebuild into a SQLite file of its own (``--output``, ``--until``), whatever the live store."""
+    return FileTarget(settings, path, live=False)
 
 
 @contextmanager

@@ -12,8 +12,9 @@ from redis.asyncio import Redis
 from services.common.names import Names
 from services.projector.entries import entry_key
 from services.projector.fold import fold
-from services.projector.store import ReadModelStore, collector_paused
+from services.projector.store import collector_paused
 from services.projector.work import Fault
+from services.readstore import Store
 from services.replay.log import read_log
 from services.replay.reader import folded_log
 
@@ -88,7 +89,7 @@ class RebuildReport:
 
 
 async def replay_into(
-    client: Redis, names: Names, store: ReadModelStore, *, until: str = "+", batch: int = 5000,
+    client: Redis, names: Names, store: Store, *, until: str = "+", batch: int = 5000,
     progress: Progress | None = None, bad: BadEntries | None = None,
 ) -> int:  # fmt: skip
     """Apply every log entry past the store's positions (up to ``until``) in this process; return how
@@ -109,7 +110,7 @@ async def replay_into(
 
 
 def rebuild_from(
-    url: str, names: Names, store: ReadModelStore, *, until: str = "+", batch: int = BATCH,
+    url: str, names: Names, store: Store, *, until: str = "+", batch: int = BATCH,
     progress: Progress | None = None, bad: BadEntries | None = None,
 ) -> int:  # fmt: skip
     """``replay_into`` with the reading and folding in a process of its own (``reader.py``): this one

@@ -8,6 +8,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from services.projector import statements
 from services.projector.views import SearchHit
 from services.readstore.postgres import search
 from services.readstore.postgres.dialect import translate
@@ -34,11 +35,19 @@ def _arrange(parameters: Sequence[Any], order: tuple[int, ...] | None) -> Sequen
     return parameters if order is None else [parameters[i] for i in order]
 
 
-class PgConnection:
-    """The ``sqlconn.Connection`` the fold and the queries use, over one psycopg connection."""
+#: A rebuild's search documents go to its staging table with COPY (``generations.py``).
+STAGE_SEARCH = "COPY search_staging (title, lede, text, key_phrases, entities, topics, article_id) FROM STDIN"
 
-    def __init__(self, raw: Raw) -> None:
+
+class PgConnection:
+    """The ``sqlconn.Connection`` the fold and the queries use, over one psycopg connection.
+
+    ``staging``: a rebuild's connection, whose search documents are copied to a staging table.
+    """
+
+    def __init__(self, raw: Raw, *, staging: bool = False) -> None:
         self.raw = raw
+        self.staging = staging
 
     def execute(self, statement: str, parameters: Sequence[Any] = (), /) -> psycopg.Cursor[tuple[Any, ...]]:
         text, order = translate(statement)
@@ -54,6 +63,11 @@ class PgConnection:
         if not rows:
             return _NoRows()
         cursor = self.raw.cursor()
+        if self.staging and statement == statements.SEARCH:
+            with cursor.copy(STAGE_SEARCH.encode()) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return cursor
         cursor.executemany(text.encode(), rows)
         return cursor
 
@@ -68,6 +82,7 @@ class PgConnection:
 def connect(url: str, schema: str, *, application: str = "newsfacts") -> Raw:
     """A connection (autocommit: transactions are explicit) whose search path is ``schema`` only."""
     raw: Raw = psycopg.connect(url, autocommit=True, application_name=application, connect_timeout=10)
+    raw.prepare_threshold = None  # names resolve at each statement: a switched generation is seen at once
     try:
         raw.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
     except BaseException:

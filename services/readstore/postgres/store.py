@@ -31,6 +31,7 @@ from services.projector.checksum import checksum
 from services.projector.entries import ZERO, EntryKey, LogEntry, Undecodable, format_key
 from services.projector.fold import Folded, fold
 from services.projector.store import POSITION, collector_paused
+from services.readstore.postgres import generations
 from services.readstore.postgres.connection import PgConnection, Raw, connect
 from services.readstore.postgres.schema import lock, migrate
 
@@ -43,11 +44,16 @@ ATTEMPTS = 5
 class PostgresStore:
     """Read models in one PostgreSQL schema. One thread at a time per store; ``close()`` when done."""
 
-    def __init__(self, raw: Raw, schema: str, partition: int | None = None) -> None:
+    def __init__(
+        self, raw: Raw, schema: str, partition: int | None = None, deferred: list[str] | None = None
+    ) -> None:
         self._raw = raw
-        self._conn = PgConnection(raw)
+        self._conn = PgConnection(raw, staging=deferred is not None)
         self.schema = schema
         self._owner = "" if partition is None else f"p{partition}:"
+        self._deferred = deferred
+        self._generation = self._schema_oid()
+        self._moved = False
 
     @classmethod
     def open(cls, url: str, schema: str, *, partition: int | None = None) -> PostgresStore:
@@ -64,13 +70,34 @@ class PostgresStore:
             raise
         return cls(raw, schema, partition)
 
+    @classmethod
+    def rebuild(cls, url: str, live: str) -> PostgresStore:
+        """A new generation of ``live`` to load in bulk (``generations.py``); ``settle()`` it, then
+        ``generations.switch``."""
+        raw, indexes = generations.begin(url, live)
+        return cls(raw, generations.next_schema(live), deferred=indexes)
+
     @property
     def connection(self) -> PgConnection:
         """The connection, for the read-only functions in ``queries`` and ``audit``."""
         return self._conn
 
     def settle(self) -> None:
-        """Nothing is deferred on PostgreSQL: every batch is written whole."""
+        """End a bulk load: the staged search documents indexed, the indexes made (no-op otherwise)."""
+        if self._deferred is not None:
+            generations.finish(self._raw, self._deferred)
+            self._deferred = None
+            self._conn.staging = False
+
+    def moved(self) -> bool:
+        """Whether a rebuild switched a new generation in since the last call (then the positions are
+        the new generation's: a follower reads the log again from them)."""
+        moved, self._moved = self._moved, False
+        return moved
+
+    def _schema_oid(self) -> int | None:
+        row = self._raw.execute("SELECT oid FROM pg_namespace WHERE nspname = current_schema()").fetchone()
+        return int(row[0]) if row else None
 
     def close(self) -> None:
         self._raw.close()
@@ -91,6 +118,8 @@ class PostgresStore:
                 with collector_paused(), self._raw.transaction():
                     for stream in streams:
                         lock(self._raw, f"{self.schema}:stream:{self._owner}{stream}")
+                    if (now := self._schema_oid()) != self._generation:
+                        self._generation, self._moved = now, True
                     folded = fold(entries, self._positions())
                     self._write(folded)
                 return folded.entries
@@ -119,6 +148,8 @@ class PostgresStore:
 
     def checksum(self) -> str:
         """The digest of every read model, the same as SQLite's for the same facts (``checksum``)."""
+        if self._deferred is not None:
+            raise RuntimeError("a bulk load is not finished: settle() the store first")
         return checksum(self._conn)
 
     def _positions(self) -> dict[str, EntryKey]:
