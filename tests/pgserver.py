@@ -70,13 +70,16 @@ class LocalPostgres:
     def start(self) -> str:
         """initdb (no fsync: a test server) and start the server; return its URL once it answers."""
         data = self.folder / "data"
-        init = [str(self.binaries.initdb), "-D", str(data), "-U", "postgres", "--auth=trust"]
-        init += ["--encoding=UTF8", "--no-locale", "--no-sync"]
-        subprocess.run(init, check=True, capture_output=True, user=self._user, cwd=self.folder)
+        if not data.exists():
+            init = [str(self.binaries.initdb), "-D", str(data), "-U", "postgres", "--auth=trust"]
+            init += ["--encoding=UTF8", "--no-locale", "--no-sync"]
+            subprocess.run(init, check=True, capture_output=True, user=self._user, cwd=self.folder)
         serve = [str(self.binaries.postgres), "-D", str(data), "-h", "127.0.0.1", "-p", str(self.port)]
-        serve += ["-c", "unix_socket_directories=", "-c", "fsync=off", "-c", "synchronous_commit=off"]
+        # fsync off: a test server need not survive the machine crashing, but a commit is written to the
+        # kernel before it is acknowledged, so one survives the server process being killed.
+        serve += ["-c", "unix_socket_directories=", "-c", "fsync=off"]
         serve += ["-c", "full_page_writes=off", "-c", "max_connections=50"]
-        with (self.folder / "server.log").open("wb") as log:  # the server keeps its own descriptor
+        with (self.folder / "server.log").open("ab") as log:  # the server keeps its own descriptor
             self._process = subprocess.Popen(serve, stdout=log, stderr=subprocess.STDOUT, user=self._user)
         deadline = time.monotonic() + START_S
         while True:
@@ -89,6 +92,12 @@ class LocalPostgres:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)  # polling the condition (a connection), not standing in for it
+
+    def crash(self) -> None:
+        """Immediate shutdown (SIGQUIT: no checkpoint, crash recovery at the next start); files kept."""
+        assert self._process is not None
+        self._process.send_signal(3)
+        self._process.wait(30)
 
     def stop(self) -> None:
         """Fast shutdown (SIGINT), then the folder goes."""

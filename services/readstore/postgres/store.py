@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import TracebackType
 
+import psycopg
 from psycopg import errors
 
 from services.common.names import LOG_STREAMS
@@ -31,6 +32,7 @@ from services.projector.checksum import checksum
 from services.projector.entries import ZERO, EntryKey, LogEntry, Undecodable, format_key
 from services.projector.fold import Folded, fold
 from services.projector.store import POSITION, collector_paused
+from services.readstore.errors import StoreUnavailable
 from services.readstore.postgres import generations
 from services.readstore.postgres.connection import PgConnection, Raw, connect
 from services.readstore.postgres.schema import lock, migrate
@@ -45,8 +47,10 @@ class PostgresStore:
     """Read models in one PostgreSQL schema. One thread at a time per store; ``close()`` when done."""
 
     def __init__(
-        self, raw: Raw, schema: str, partition: int | None = None, deferred: list[str] | None = None
-    ) -> None:
+        self, raw: Raw, schema: str, partition: int | None = None, deferred: list[str] | None = None,
+        url: str | None = None,
+    ) -> None:  # fmt: skip
+        self._url = url
         self._raw = raw
         self._conn = PgConnection(raw, staging=deferred is not None)
         self.schema = schema
@@ -68,7 +72,7 @@ class PostgresStore:
         except BaseException:
             raw.close()
             raise
-        return cls(raw, schema, partition)
+        return cls(raw, schema, partition, url=url)
 
     @classmethod
     def rebuild(cls, url: str, live: str) -> PostgresStore:
@@ -90,8 +94,8 @@ class PostgresStore:
             self._conn.staging = False
 
     def moved(self) -> bool:
-        """Whether a rebuild switched a new generation in since the last call (then the positions are
-        the new generation's: a follower reads the log again from them)."""
+        """Whether a rebuild switched a new generation in, or the connection was made again, since the
+        last call: a follower then reads the log again from the positions the store has."""
         moved, self._moved = self._moved, False
         return moved
 
@@ -111,7 +115,27 @@ class PostgresStore:
         self.close()
 
     def apply_batch(self, entries: Sequence[LogEntry | Undecodable]) -> int:
-        """Apply the entries past each stream's position, in one transaction (retried on a deadlock)."""
+        """Apply the entries past each stream's position, in one transaction (retried on a deadlock).
+
+        ``StoreUnavailable`` when the server cannot be reached: nothing of the batch was committed,
+        and the next call connects again.
+        """
+        try:
+            if self._raw.closed or self._raw.broken:
+                self._reconnect()
+            return self._apply(entries)
+        except psycopg.OperationalError as exc:
+            self._raw.close()
+            raise StoreUnavailable(f"the PostgreSQL read store is unreachable: {exc}") from exc
+
+    def _reconnect(self) -> None:
+        if self._url is None:
+            raise StoreUnavailable("the PostgreSQL read store's connection is closed")
+        self._raw = connect(self._url, self.schema, application="newsfacts-projector")
+        self._conn.raw = self._raw
+        self._moved = True  # whatever the server kept is what counts: follow the log from its positions
+
+    def _apply(self, entries: Sequence[LogEntry | Undecodable]) -> int:
         streams = sorted({entry.stream for entry in entries})
         for attempt in range(ATTEMPTS):
             try:
