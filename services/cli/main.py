@@ -23,6 +23,7 @@ from services.cli import (
     pipeline,
     reading,
     replay,
+    store,
     story,
 )
 from services.cli.output import fail
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     contract.register(sub)
     bench.register(sub)
     partitioning.register(sub)
+    store.register(sub)
     return parser
 
 

@@ -73,3 +73,27 @@ def test_reading_an_empty_postgres_store_says_there_is_none_yet(
     assert main(["search", "anything"]) == 1
     err = capsys.readouterr().err
     assert "no read models in schema" in err and "pw-never-shown" not in err and "***" in err
+
+
+def test_store_compare_says_whether_the_live_store_agrees_with_a_sqlite_one(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Same log: the stores agree (exit 0); a SQLite store missing one article's topics differs (exit 1);
+    no such file is bad input (exit 2)."""
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("NEWSFACTS_PREFIX", prefix)
+    monkeypatch.setenv("NEWSFACTS_READ_STORE", postgres_url)
+    log = store_log()
+    with readstore.open_store(Settings(read_store=postgres_url, prefix=prefix)) as pg:
+        pg.apply_batch(log)
+    with ReadModelStore.open(tmp_path / "same.sqlite") as lite:
+        lite.apply_batch(log)
+    assert main(["store", "compare", str(tmp_path / "same.sqlite")]) == 0
+    assert "the stores agree" in capsys.readouterr().out
+    with ReadModelStore.open(tmp_path / "same.sqlite") as lite:
+        (changed,) = lite.connection.execute("SELECT min(article_id) FROM article_topics").fetchone()
+        lite.connection.execute("DELETE FROM article_topics WHERE article_id = ?", (changed,))
+    assert main(["store", "compare", str(tmp_path / "same.sqlite"), "--json"]) == 1
+    report = orjson.loads(capsys.readouterr().out)
+    assert report["equal"] is False and f"article {changed}" in report["differences"]
+    assert main(["store", "compare", str(tmp_path / "absent.sqlite")]) == 2
