@@ -41,6 +41,12 @@ from services.readstore.postgres.schema import lock, migrate
 SHARED_STREAMS = frozenset({"ingested", "enriched", "indexed"})
 #: Attempts at a batch that PostgreSQL aborted to break a deadlock.
 ATTEMPTS = 5
+#: Entries between this writer's ANALYZE runs: a burst (a backlog, a rebuild) fills tables faster
+#: than autovacuum samples them, and the story-link look-up then gets a plan for empty tables.
+ANALYZE_EVERY = 20_000
+FIRST_ANALYZE = 2_000
+#: The tables the fold reads while it writes.
+READ_BY_FOLD = "story_bands, story_links, story_signatures, article_entities, lineage, retractions"
 
 
 class PostgresStore:
@@ -58,6 +64,7 @@ class PostgresStore:
         self._deferred = deferred
         self._generation = self._schema_oid()
         self._moved = False
+        self._written, self._analyze_at = 0, FIRST_ANALYZE
 
     @classmethod
     def open(cls, url: str, schema: str, *, partition: int | None = None) -> PostgresStore:
@@ -146,6 +153,7 @@ class PostgresStore:
                         self._generation, self._moved = now, True
                     folded = fold(entries, self._positions())
                     self._write(folded)
+                self._analyzed(folded.entries)
                 return folded.entries
             except (errors.DeadlockDetected, errors.SerializationFailure):
                 if attempt == ATTEMPTS - 1:
@@ -156,6 +164,15 @@ class PostgresStore:
         """Write a batch folded elsewhere against this store's positions, in one transaction."""
         with collector_paused(), self._raw.transaction():
             self._write(folded)
+        self._analyzed(folded.entries)
+
+    def _analyzed(self, entries: int) -> None:
+        """Gather the statistics of the tables the fold reads, after the first ``FIRST_ANALYZE``
+        entries written here and then every ``ANALYZE_EVERY``."""
+        self._written += entries
+        if self._written >= self._analyze_at:
+            self._raw.execute(f"ANALYZE {READ_BY_FOLD}".encode())
+            self._analyze_at = self._written + ANALYZE_EVERY
 
     def _write(self, folded: Folded) -> None:
         if SHARED_STREAMS & folded.advanced.keys():
