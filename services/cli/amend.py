@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sqlite3
-from contextlib import closing
 from typing import Any
 
+from services import readstore
 from services.cli.output import emit_json, fail
 from services.common import connection
 from services.common.envelope import Envelope
@@ -88,10 +88,9 @@ def _publish(settings: Settings, event: Envelope, as_json: bool, what: str) -> i
 
 def _unfit(settings: Settings, article_id: str) -> str | None:
     """Why the article cannot be amended, as far as the read models tell; None when they cannot tell."""
-    path = settings.readmodel_path
-    if not path.exists():
-        return None
-    with closing(queries.connect_readonly(path)) as conn:
+    with readstore.reader_if_any(settings) as conn:
+        if conn is None:
+            return None
         try:
             gone = audit.retraction(conn, article_id)
             known = queries.article(conn, article_id) is not None or bool(audit.history(conn, article_id))
@@ -106,10 +105,9 @@ def _unfit(settings: Settings, article_id: str) -> str | None:
 
 def _current(settings: Settings, article_id: str) -> dict[str, Any]:
     """What the correction keeps from the current version unless the file says otherwise."""
-    path = settings.readmodel_path
-    if not path.exists():
-        return {}
-    with closing(queries.connect_readonly(path)) as conn:
+    with readstore.reader_if_any(settings) as conn:
+        if conn is None:
+            return {}
         try:
             view = queries.article(conn, article_id)
         except sqlite3.OperationalError:

@@ -8,10 +8,10 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from services import readstore
 from services.cli import render
 from services.cli.output import emit_json, fail
 from services.cli.supervisor import Supervisor
@@ -63,21 +63,21 @@ def _wait(settings: Settings, report: PublishReport, timeout: float) -> int:
     deadline = time.monotonic() + timeout
     done = 0
     while time.monotonic() < deadline:
-        if settings.readmodel_path.exists():
-            with closing(queries.connect_readonly(settings.readmodel_path)) as conn:
+        with readstore.reader_if_any(settings) as conn:
+            if conn is not None:
                 try:
                     done = queries.outcomes(conn, report.correlation_ids)
                 except sqlite3.OperationalError:  # the file is there, its tables not yet
                     done = 0
-            if done >= len(report.correlation_ids):
-                break
+        if done >= len(report.correlation_ids):
+            break
         time.sleep(0.2)
     return done
 
 
 def _summary(settings: Settings) -> dict[str, Any]:
     """What was learned, as views (``to_dict()`` for JSON)."""
-    with closing(queries.connect_readonly(settings.readmodel_path)) as conn:
+    with readstore.reader(settings) as conn:
         found = queries.search(conn, "Xiaomi", limit=1)
         return {
             "counters": queries.counters(conn),

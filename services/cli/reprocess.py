@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from services import readstore
 from services.cli.output import emit_json, fail
 from services.common import connection
 from services.common.names import STAGES as ORDER
@@ -57,12 +58,12 @@ def selection_for(args: argparse.Namespace, settings: Settings, stage: Stage) ->
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
     maker = made_by(stage, args.made_by) if args.made_by else None
-    path = settings.readmodel_path
-    if not path.exists():
-        if "topic" in where or maker:
-            raise BadRequest("--where topic= and --made-by need the read models: run the projector first", 1)
-        return Selection(since, until, frozenset(args.article or ()), where.get("source"))
-    with closing(queries.connect_readonly(path)) as conn:
+    with readstore.reader_if_any(settings) as conn:
+        if conn is None:
+            if "topic" in where or maker:
+                hint = "--where topic= and --made-by need the read models: run the projector first"
+                raise BadRequest(hint, 1)
+            return Selection(since, until, frozenset(args.article or ()), where.get("source"))
         allowed = None
         if "topic" in where or maker:
             found = queries.article_ids(
@@ -115,6 +116,10 @@ def _requested(stage: Stage, report: ReprocessReport) -> str:
 def _shadow(args: argparse.Namespace, settings: Settings, chain: list[Stage], selection: Selection) -> int:
     from services.replay.shadow import ShadowStore, run_shadow  # loads every stage's libraries
 
+    if readstore.is_postgres(settings.read_store_url):
+        return fail(
+            "--shadow copies a SQLite live store; on a PostgreSQL read store it is not supported yet", 2
+        )
     live = settings.readmodel_path
     if not live.exists():
         return fail(f"no read models at {live} to compare with: run the projector first", 1)

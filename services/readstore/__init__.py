@@ -10,7 +10,7 @@ projector's writer, ``reader`` a connection for the query functions (``projector
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -120,3 +120,14 @@ def reader(settings: Settings, override: str | None = None) -> Iterator[Connecti
         )
     with closing(queries.connect_readonly(path)) as sqlite:
         yield sqlite
+
+
+@contextmanager
+def reader_if_any(settings: Settings) -> Iterator[Connection | None]:
+    """``reader``, or None when there are no read models yet (for commands that can do without)."""
+    with ExitStack() as stack:
+        try:
+            conn: Connection | None = stack.enter_context(reader(settings))
+        except NoReadModels:
+            conn = None
+        yield conn

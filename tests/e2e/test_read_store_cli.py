@@ -97,3 +97,20 @@ def test_store_compare_says_whether_the_live_store_agrees_with_a_sqlite_one(
     report = orjson.loads(capsys.readouterr().out)
     assert report["equal"] is False and f"article {changed}" in report["differences"]
     assert main(["store", "compare", str(tmp_path / "absent.sqlite")]) == 2
+
+
+def test_amending_checks_the_postgresql_read_store_first(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """retract and correct look the article up in the configured store: unknown or retracted is exit 1,
+    before anything is sent (no log server is needed to say so)."""
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("NEWSFACTS_PREFIX", prefix)
+    monkeypatch.setenv("NEWSFACTS_READ_STORE", postgres_url)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens: nothing may be sent
+    with readstore.open_store(Settings(read_store=postgres_url, prefix=prefix)) as pg:
+        pg.apply_batch(store_log())
+    assert main(["retract", "no-such-article", "--reason", "test"]) == 1
+    assert "no article 'no-such-article' in the read models" in capsys.readouterr().err
+    assert main(["retract", "m-gone", "--reason", "again"]) == 1
+    assert "was retracted at" in capsys.readouterr().err
