@@ -41,9 +41,11 @@ from services.readstore.postgres.schema import lock, migrate
 SHARED_STREAMS = frozenset({"ingested", "enriched", "indexed"})
 #: Attempts at a batch that PostgreSQL aborted to break a deadlock.
 ATTEMPTS = 5
-#: Entries between this writer's ANALYZE runs: a burst (a backlog, a rebuild) fills tables faster
-#: than autovacuum samples them, and the story-link look-up then gets a plan for empty tables.
-ANALYZE_EVERY = 20_000
+#: This writer runs ANALYZE after its first ``FIRST_ANALYZE`` entries and again each time it has
+#: written as many again as it had (2,000, 4,000, 8,000, ...; at most ``ANALYZE_EVERY`` apart): a
+#: burst (a backlog, a rebuild) fills tables faster than autovacuum samples them, and the story-link
+#: look-up is then planned for the empty tables the last statistics saw.
+ANALYZE_EVERY = 200_000
 FIRST_ANALYZE = 2_000
 #: The tables the fold reads while it writes.
 READ_BY_FOLD = "story_bands, story_links, story_signatures, article_entities, lineage, retractions"
@@ -167,14 +169,16 @@ class PostgresStore:
         self._analyzed(folded.entries)
 
     def _analyzed(self, entries: int) -> None:
-        """Gather the statistics of the tables the fold reads, after the first ``FIRST_ANALYZE``
-        entries written here and then every ``ANALYZE_EVERY``."""
+        """Gather the statistics of the tables the fold reads, on the schedule ``FIRST_ANALYZE`` says."""
         self._written += entries
         if self._written >= self._analyze_at:
             self._raw.execute(f"ANALYZE {READ_BY_FOLD}".encode())
-            self._analyze_at = self._written + ANALYZE_EVERY
+            self._analyze_at = self._written + min(self._written, ANALYZE_EVERY)
 
     def _write(self, folded: Folded) -> None:
+        # Every read of the fold is a keyed look-up; statistics taken before this transaction's own
+        # rows (a rebuild's batch of 2,000 indexed articles) would plan them as scans of the table.
+        self._raw.execute("SET LOCAL enable_seqscan = off")
         if SHARED_STREAMS & folded.advanced.keys():
             lock(self._raw, f"{self.schema}:shared")
         folded.work.attach(self._conn, None)
