@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -21,6 +21,7 @@ from services.projector.bulk import Deferred, begin_load, finish_load
 from services.projector.checksum import checksum
 from services.projector.entries import ZERO, EntryKey, LogEntry, Undecodable, format_key
 from services.projector.fold import Folded, fold
+from services.projector.sqlconn import Connection
 
 POSITION = """
 INSERT INTO positions VALUES (?, ?, ?)
@@ -142,17 +143,26 @@ class ReadModelStore:
 
     def positions(self) -> dict[str, str]:
         """Stream short name -> last applied entry id ('0-0' for none yet)."""
-        stored = self._positions()
-        return {s: format_key(stored.get(s, ZERO)) for s in (*LOG_STREAMS, *sorted(stored))}
+        return spelled(self._positions())
 
     def checksum(self) -> str:
         """A stable digest of every read model (positions excluded; see ``checksum``)."""
-        if self._deferred is not None:
-            raise RuntimeError("a bulk load is not finished: settle() the store first")
-        return checksum(self._conn)
+        return settled_checksum(self._conn, self._deferred is not None)
 
     def _positions(self) -> dict[str, EntryKey]:
         return {s: (ms, seq) for s, ms, seq in self._conn.execute("SELECT stream, ms, seq FROM positions")}
+
+
+def spelled(stored: Mapping[str, EntryKey]) -> dict[str, str]:
+    """Positions as entry ids, every log stream named ('0-0' for none yet)."""
+    return {s: format_key(stored.get(s, ZERO)) for s in (*LOG_STREAMS, *sorted(stored))}
+
+
+def settled_checksum(conn: Connection, loading: bool) -> str:
+    """The store's checksum, refused while a bulk load is unfinished (what it deferred is missing)."""
+    if loading:
+        raise RuntimeError("a bulk load is not finished: settle() the store first")
+    return checksum(conn)
 
 
 @contextmanager

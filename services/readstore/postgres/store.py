@@ -27,11 +27,9 @@ from types import TracebackType
 import psycopg
 from psycopg import errors
 
-from services.common.names import LOG_STREAMS
-from services.projector.checksum import checksum
-from services.projector.entries import ZERO, EntryKey, LogEntry, Undecodable, format_key
+from services.projector.entries import EntryKey, LogEntry, Undecodable
 from services.projector.fold import Folded, fold
-from services.projector.store import POSITION, collector_paused
+from services.projector.store import POSITION, collector_paused, settled_checksum, spelled
 from services.readstore.errors import StoreUnavailable
 from services.readstore.postgres import generations
 from services.readstore.postgres.connection import PgConnection, Raw, connect
@@ -188,14 +186,11 @@ class PostgresStore:
 
     def positions(self) -> dict[str, str]:
         """Stream short name -> last applied entry id ('0-0' for none yet)."""
-        stored = self._positions()
-        return {s: format_key(stored.get(s, ZERO)) for s in (*LOG_STREAMS, *sorted(stored))}
+        return spelled(self._positions())
 
     def checksum(self) -> str:
         """The digest of every read model, the same as SQLite's for the same facts (``checksum``)."""
-        if self._deferred is not None:
-            raise RuntimeError("a bulk load is not finished: settle() the store first")
-        return checksum(self._conn)
+        return settled_checksum(self._conn, self._deferred is not None)
 
     def _positions(self) -> dict[str, EntryKey]:
         """This writer's positions: its partition's (``p3:indexed``), or the unpartitioned ones."""
