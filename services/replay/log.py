@@ -9,8 +9,10 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from services.archive.store import Archive
+from services.archive.tiers import archived_batches, check_seam
 from services.common.names import LOG_STREAMS, Names
-from services.projector.entries import LogEntry, Undecodable, to_entry
+from services.projector.entries import LogEntry, Undecodable, entry_key, to_entry
 
 _ID = re.compile(r"^\d+(-\d+)?$")
 
@@ -31,23 +33,37 @@ def parse_until(value: str) -> str:
     return f"{int(when.timestamp() * 1000)}-18446744073709551615"
 
 
-async def total_entries(client: Redis, names: Names) -> int:
-    """How many entries the log holds (every stream)."""
+async def total_entries(client: Redis, names: Names, archive: Archive | None = None) -> int:
+    """How many entries the log holds (every stream; with ``archive``, those only archived too)."""
     async with client.pipeline(transaction=False) as pipe:
         for short in LOG_STREAMS:
             pipe.xlen(names.stream(short))
-        return sum(int(n) for n in await pipe.execute())
+        lengths = [int(n) for n in await pipe.execute()]
+    if archive is None:
+        return sum(lengths)
+    total = sum(lengths)
+    for short in LOG_STREAMS:
+        hot: Any = await client.xrange(names.stream(short), count=1)
+        first = entry_key(hot[0][0].decode()) if hot else None
+        # Segments wholly before the first hot entry are only in the archive (trimmed from Redis).
+        total += sum(s.count for s in archive.segments(short, 0) if first is None or entry_key(s.last) < first)
+    return total
 
 
 async def read_log(
-    client: Redis, names: Names, *, after: dict[str, str] | None = None, until: str = "+", batch: int = 5000
-) -> AsyncIterator[list[LogEntry | Undecodable]]:
-    """Batches of decoded entries, stream by stream, after ``after`` positions and up to ``until``.
+    client: Redis, names: Names, *, after: dict[str, str] | None = None, until: str = "+", batch: int = 5000,
+    archive: Archive | None = None,
+) -> AsyncIterator[list[LogEntry | Undecodable]]:  # fmt: skip
+    """Batches of decoded entries, stream by stream, after ``after`` positions and up to ``until``:
+    first what the archive holds (``archive/tiers.py``), then the hot streams.
 
     Each stream's next batch is requested while the current one is being handled, in one pipeline
     round trip for all streams that still have entries.
     """
     cursors = {short: (after or {}).get(short, "0-0") for short in LOG_STREAMS}
+    for short, rows in archived_batches(archive, 0, cursors, until, batch):
+        yield [to_entry(short, eid, fields, names=names) for eid, fields in rows]
+    check_seam(names, await client.hgetall(names.trimmed()), cursors, until)  # type: ignore[misc]
     while cursors:
         async with client.pipeline(transaction=False) as pipe:
             for short, cursor in cursors.items():

@@ -1,0 +1,64 @@
+"""How far the hot tier of one partition may be trimmed: a pure rule over what still needs it.
+
+An entry of stream ``s`` may leave Redis only when all of these hold:
+
+1. it is in the archive (its segment is in the manifest, read back and verified);
+2. it is older than the retention (``NEWSFACTS_RETENTION``);
+3. it is older than the **low-water mark** of its partition: the oldest entry that any consumer
+   group of any stream of the partition still needs (its oldest pending entry, or the first entry
+   after its last-delivered id) and the first entry after every live projector's position.
+
+Rule 3 is partition-wide, not per stream, because a late commit of an old entry re-reads outputs
+appended after it in other streams (``commit.lua``'s order reassertion); those outputs are newer
+than the old entry, so keeping everything newer than the oldest unfinished entry keeps them.
+Entry ids are milliseconds first, so ids of different streams compare as times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from services.projector.entries import EntryKey, entry_key, format_key
+
+
+@dataclass(frozen=True, slots=True)
+class GroupState:
+    """A consumer group on one stream: its last-delivered id and its oldest pending entry (if any)."""
+
+    stream: str
+    group: str
+    last_delivered: str
+    oldest_pending: str | None
+
+
+def after(entry_id: str) -> EntryKey:
+    """The smallest entry id greater than ``entry_id``."""
+    ms, seq = entry_key(entry_id)
+    return ms, seq + 1
+
+
+def low_water(
+    groups: Iterable[GroupState], projector_positions: Iterable[str], keep_from_ms: int | None
+) -> EntryKey | None:
+    """The first entry id of the partition that must stay hot (None: nothing constrains it)."""
+    needed: list[EntryKey] = []
+    for g in groups:
+        needed.append(after(g.last_delivered))
+        if g.oldest_pending is not None:
+            needed.append(entry_key(g.oldest_pending))
+    needed += [after(p) for p in projector_positions]
+    if keep_from_ms is not None:
+        needed.append((keep_from_ms, 0))
+    return min(needed) if needed else None
+
+
+def trim_to(archived_until: str, mark: EntryKey | None) -> str | None:
+    """``XTRIM MINID`` for a stream archived up to ``archived_until``: entries before it go; None
+    when nothing may go (nothing archived yet, or the low-water mark is at the start)."""
+    if archived_until == "0-0":
+        return None
+    limit = after(archived_until)
+    if mark is not None:
+        limit = min(limit, mark)
+    return None if limit <= (0, 1) else format_key(limit)
