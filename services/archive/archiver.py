@@ -20,6 +20,7 @@ import redis
 
 from services.archive.store import Archive
 from services.archive.trim import GroupState, low_water, trim_to
+from services.common.committer import ORDER_TTL_S
 from services.common.names import LOG_STREAMS, Names
 from services.common.partitions import PartitionMap
 from services.projector.entries import entry_key
@@ -38,6 +39,8 @@ class Policy:
     retention_ms: int | None = 86_400_000
     #: A projector silent this long is gone and no longer holds the trim back.
     projector_ttl_ms: int = 3_600_000
+    #: Nothing younger than the order window is trimmed (``trim.py``, rule 3).
+    order_window_ms: int = ORDER_TTL_S * 1000
 
 
 @dataclass
@@ -107,11 +110,12 @@ class Archiver:
     def _trim(self, names: Names, partition: int, now_ms: int, report: PassReport) -> None:
         if self._policy.retention_ms is None:
             return
-        mark = low_water(
-            self._groups(names), self._projector_positions(names, now_ms), now_ms - self._policy.retention_ms
-        )
+        hot_for = max(self._policy.retention_ms, self._policy.order_window_ms)
+        mark = low_water(self._groups(names), now_ms - hot_for)
+        projected = self._projector_positions(names, now_ms)
         for short in LOG_STREAMS:
-            minid = trim_to(self._archive.archived_until(short, partition), mark)
+            positions = [p[short] for p in projected if short in p]
+            minid = trim_to(self._archive.archived_until(short, partition), mark, positions)
             if minid is None:
                 continue
             removed = int(self._client.xtrim(names.stream(short), minid=minid, approximate=False))
@@ -134,15 +138,13 @@ class Archiver:
                 states.append(GroupState(short, group, _text(g["last-delivered-id"]), oldest))
         return states
 
-    def _projector_positions(self, names: Names, now_ms: int) -> list[str]:
-        """Positions of every projector heard from within the TTL (a silent one is gone)."""
-        positions: list[str] = []
+    def _projector_positions(self, names: Names, now_ms: int) -> list[dict[str, str]]:
+        """Positions (stream -> entry id) of every projector heard from within the TTL (a silent one is gone)."""
         registered: Any = self._client.hgetall(names.projectors())
-        for raw in registered.values():
-            state = orjson.loads(raw)
-            if now_ms - int(state.get("ms", 0)) <= self._policy.projector_ttl_ms:
-                positions += [p for s, p in state.get("positions", {}).items() if s in LOG_STREAMS]
-        return positions
+        states = [orjson.loads(raw) for raw in registered.values()]
+        return [
+            s.get("positions", {}) for s in states if now_ms - int(s.get("ms", 0)) <= self._policy.projector_ttl_ms
+        ]
 
     @contextmanager
     def _lock(self, names: Names) -> Iterator[bool]:

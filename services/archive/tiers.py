@@ -44,3 +44,10 @@ def check_seam(names: Names, trimmed: Mapping[Any, Any], cursors: Mapping[str, s
                 f"{names.stream(short)}: entries before {minid} were trimmed, but the archive ends at "
                 f"{cursors.get(short, '0-0')}; is NEWSFACTS_ARCHIVE_URL the archive of this log?"
             )
+
+
+def behind_trim(positions: Mapping[str, str], trimmed: Mapping[Any, Any]) -> bool:
+    """Whether a reader at ``positions`` needs entries that are no longer in the hot tier."""
+    return any(
+        entry_key(text(minid)) > after(positions.get(text(short), "0-0")) for short, minid in trimmed.items()
+    )

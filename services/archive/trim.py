@@ -4,14 +4,17 @@ An entry of stream ``s`` may leave Redis only when all of these hold:
 
 1. it is in the archive (its segment is in the manifest, read back and verified);
 2. it is older than the retention (``NEWSFACTS_RETENTION``);
-3. it is older than the **low-water mark** of its partition: the oldest entry that any consumer
+3. it is older than the order window (``committer.ORDER_TTL_S``, a day): a commit re-reads the
+   outputs an article's order key names (``commit.lua``'s order reassertion) while the key lives;
+4. it is older than the **low-water mark** of its partition: the oldest entry that any consumer
    group of any stream of the partition still needs (its oldest pending entry, or the first entry
-   after its last-delivered id) and the first entry after every live projector's position.
+   after its last-delivered id);
+5. every live projector has folded it (its position in that stream is at or past it).
 
-Rule 3 is partition-wide, not per stream, because a late commit of an old entry re-reads outputs
-appended after it in other streams (``commit.lua``'s order reassertion); those outputs are newer
-than the old entry, so keeping everything newer than the oldest unfinished entry keeps them.
-Entry ids are milliseconds first, so ids of different streams compare as times.
+Rule 4 is partition-wide, not per stream, because a late commit of an old entry re-reads outputs
+appended after it in other streams; those outputs are newer than the old entry, so keeping
+everything newer than the oldest unfinished entry keeps them. Entry ids are milliseconds first,
+so ids of different streams compare as times.
 """
 
 from __future__ import annotations
@@ -38,27 +41,27 @@ def after(entry_id: str) -> EntryKey:
     return ms, seq + 1
 
 
-def low_water(
-    groups: Iterable[GroupState], projector_positions: Iterable[str], keep_from_ms: int | None
-) -> EntryKey | None:
-    """The first entry id of the partition that must stay hot (None: nothing constrains it)."""
+def low_water(groups: Iterable[GroupState], keep_from_ms: int | None) -> EntryKey | None:
+    """The first entry id of the partition that must stay hot (None: nothing constrains it): what
+    the groups still need (rule 4), and what is younger than ``keep_from_ms`` (rules 2 and 3)."""
     needed: list[EntryKey] = []
     for g in groups:
         needed.append(after(g.last_delivered))
         if g.oldest_pending is not None:
             needed.append(entry_key(g.oldest_pending))
-    needed += [after(p) for p in projector_positions]
     if keep_from_ms is not None:
         needed.append((keep_from_ms, 0))
     return min(needed) if needed else None
 
 
-def trim_to(archived_until: str, mark: EntryKey | None) -> str | None:
-    """``XTRIM MINID`` for a stream archived up to ``archived_until``: entries before it go; None
-    when nothing may go (nothing archived yet, or the low-water mark is at the start)."""
+def trim_to(archived_until: str, mark: EntryKey | None, projected: Iterable[str] = ()) -> str | None:
+    """``XTRIM MINID`` for a stream archived up to ``archived_until`` (rule 1), under the partition's
+    low-water ``mark`` and the live projectors' positions in this stream (rule 5): entries before
+    it go; None when nothing may go."""
     if archived_until == "0-0":
         return None
-    limit = after(archived_until)
+    limits = [after(archived_until), *(after(p) for p in projected)]
     if mark is not None:
-        limit = min(limit, mark)
+        limits.append(mark)
+    limit = min(limits)
     return None if limit <= (0, 1) else format_key(limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -24,13 +25,18 @@ from tests.integration.test_rebuild import _append, _messy_log
 
 pytestmark = pytest.mark.redis
 
-EVERYTHING = Policy(segment_entries=7, seal_ms=0, retention_ms=0)
+EVERYTHING = Policy(segment_entries=7, seal_ms=0, retention_ms=0, order_window_ms=0)
 
 
 def _archiver(settings: Settings, policy: Policy = EVERYTHING) -> tuple[Archiver, Archive, blocking.Redis]:
     client = blocking.Redis.from_url(connection.redis_url(settings))
     archive = Archive.open(str(settings.data_dir / "archive"), settings.prefix)
     return Archiver(client, archive, settings.partition_map, policy), archive, client
+
+
+def _soon() -> int:
+    """A second from now: with retention 0, entries appended in this very millisecond may go too."""
+    return int(time.time() * 1000) + 1000
 
 
 async def _hot(redis: aioredis.Redis, settings: Settings) -> int:
@@ -59,7 +65,7 @@ async def test_a_trimmed_log_rebuilds_from_the_archive_alone_to_the_same_read_mo
     total = await _hot(redis, settings)
     expected = await _live_checksum(redis, settings)
     archiver, archive, client = _archiver(settings)
-    report = archiver.run_once(seal=True)
+    report = archiver.run_once(_soon(), seal=True)
     assert sum(report.archived.values()) == total and sum(report.trimmed.values()) == total
     assert await _hot(redis, settings) == 0
     assert sum(s.count for short in LOG_STREAMS for s in archive.segments(short, 0)) == total
@@ -103,10 +109,10 @@ async def test_nothing_a_consumer_group_still_needs_is_trimmed(
     assert sum(report.archived.values()) == total and not report.trimmed
     read = await redis.xreadgroup("classify", "c1", {stream: ">"})
     ids = [eid for eid, _ in read[0][1]]
-    pending = archiver.run_once().trimmed  # read but pending: still needed, and all that came after
+    pending = archiver.run_once(_soon()).trimmed  # read but pending: still needed, and all that came after
     assert "cleaned.p0" not in pending and sum(pending.values()) < 5
     await redis.xack(stream, "classify", *ids)
-    trimmed = sum(archiver.run_once().trimmed.values())
+    trimmed = sum(archiver.run_once(_soon()).trimmed.values())
     # The mark is partition-wide: what other streams gained after the group's last entry stays.
     left = [eid for s in LOG_STREAMS for eid, _ in await redis.xrange(settings.names.stream(s))]
     assert trimmed + len(left) == total and trimmed > total / 2
@@ -116,7 +122,7 @@ async def test_nothing_a_consumer_group_still_needs_is_trimmed(
 
 async def test_retention_keeps_recent_entries_hot(redis: aioredis.Redis, settings: Settings) -> None:
     await _append(redis, settings, _messy_log())
-    archiver, _, client = _archiver(settings, Policy(segment_entries=7, seal_ms=0, retention_ms=3_600_000))
+    archiver, _, client = _archiver(settings, Policy(segment_entries=7, seal_ms=0, retention_ms=3_600_000, order_window_ms=0))
     report = archiver.run_once(seal=True)
     assert report.segments > 0 and not report.trimmed
     client.close()
@@ -128,7 +134,7 @@ async def test_a_live_projector_holds_the_trim_back_until_it_has_passed(
     """A projector registered behind the log (heard from within its TTL) keeps what it has not folded."""
     await _append(redis, settings, _messy_log())
     await redis.hset(settings.names.projectors(), "p1", '{"positions": {"submitted": "0-0"}, "ms": 1}')
-    archiver, _, client = _archiver(settings, Policy(segment_entries=7, seal_ms=0, retention_ms=0))
+    archiver, _, client = _archiver(settings)
     assert not archiver.run_once(now_ms=2, seal=True).trimmed  # p1 heard from 1 ms ago
     assert archiver.run_once(now_ms=10**13).trimmed  # p1 silent past its TTL: gone
     client.close()
@@ -186,4 +192,42 @@ async def test_raw_entries_survive_the_archive_byte_for_byte(redis: aioredis.Red
     archiver.run_once(seal=True)
     (segment,) = archive.segments("submitted", 0)
     assert archive.read(segment) == hot
+    client.close()
+
+
+async def test_a_new_projector_catches_up_from_the_archive_and_registers_itself(
+    redis: aioredis.Redis, settings: Settings, tmp_path: Path
+) -> None:
+    """A store that starts after the log was trimmed folds the archive first (no gap at the seam), then
+    follows the hot tier; the projector tells the archiver where it is, so it holds later trims back."""
+    pairs = _messy_log()
+    await _append(redis, settings, pairs[:60])
+    archiver, _, client = _archiver(settings)
+    archiver.run_once(_soon(), seal=True)
+    assert await _hot(redis, settings) == 0
+    await _append(redis, settings, pairs[60:])  # the hot tail
+    fresh = settings.model_copy(
+        update={"data_dir": tmp_path / "fresh", "archive_url": str(settings.data_dir / "archive")}
+    )
+    async with projecting(fresh):
+        await caught_up(redis, fresh)
+    registered = await redis.hgetall(settings.names.projectors())
+    assert len(registered) == 1 and str(fresh.data_dir / "readmodels") in next(iter(registered)).decode()
+    with ReadModelStore.open(fresh.readmodel_path) as store:
+        cold_then_hot = store.checksum()
+    await redis.delete(settings.names.projectors())
+    archive = Archive.open(str(settings.data_dir / "archive"), settings.prefix)
+    assert _rebuilt(settings, tmp_path / "all.db", archive)[1] == cold_then_hot
+    client.close()
+
+
+async def test_the_order_window_keeps_a_day_hot_whatever_the_retention(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """Retention 0 trims what is archived, but never what an order key may still re-read (a day)."""
+    await _append(redis, settings, _messy_log())
+    archiver, _, client = _archiver(settings, Policy(segment_entries=7, seal_ms=0, retention_ms=0))
+    assert archiver.run_once(seal=True).segments > 0
+    assert not archiver.run_once().trimmed
+    assert archiver.run_once(now_ms=int(time.time() * 1000) + 86_400_001).trimmed
     client.close()
