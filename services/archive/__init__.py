@@ -5,8 +5,15 @@ The one door is ``open_archive(settings)``; ``archiver.py`` writes and trims, ``
 
 from __future__ import annotations
 
-from services.archive.archiver import Policy
+import signal
+import threading
+
+import redis
+import structlog
+
+from services.archive.archiver import Archiver, Policy
 from services.archive.store import Archive
+from services.common import connection
 from services.common.settings import Settings
 
 
@@ -22,3 +29,36 @@ def policy(settings: Settings) -> Policy:
         seal_ms=settings.archive_seal_s * 1000,
         retention_ms=settings.retention_ms,
     )
+
+
+def archiver(settings: Settings) -> Archiver:
+    """The archiver of the configured log, with a blocking client of its own (``close()`` it)."""
+    client = redis.Redis.from_url(connection.redis_url(settings), socket_connect_timeout=5)
+    return Archiver(client, open_archive(settings), settings.partition_map, policy(settings))
+
+
+def run_archiver(settings: Settings) -> None:
+    """The archiver role of ``up``: a pass every ``archive_every_s`` until SIGTERM/SIGINT."""
+    log = structlog.get_logger().bind(stage="archiver")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    worker = archiver(settings)
+    log.info("archiver starting", archive=worker.archive.url, retention=settings.retention)
+    pause = 1.0
+    try:
+        while not stop.is_set():
+            try:
+                report = worker.run_once()
+            except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+                log.warning("archive pass failed; retrying", error=str(exc), retry_in_s=pause)
+                stop.wait(pause)
+                pause = min(pause * 2, float(settings.archive_every_s))
+                continue
+            pause = 1.0
+            if report.segments or report.trimmed:
+                log.info("archive pass", **report.as_json())
+            stop.wait(settings.archive_every_s)
+    finally:
+        worker.close()
+        log.info("archiver stopped")

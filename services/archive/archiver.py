@@ -19,11 +19,11 @@ import orjson
 import redis
 
 from services.archive.store import Archive
-from services.archive.trim import GroupState, low_water, trim_to
+from services.archive.trim import GroupState, held_by, low_water, trim_to
 from services.common.committer import ORDER_TTL_S
 from services.common.names import LOG_STREAMS, Names
 from services.common.partitions import PartitionMap
-from services.projector.entries import entry_key
+from services.projector.entries import ZERO, entry_key, format_key
 
 LOCK_MS = 120_000
 _RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
@@ -64,11 +64,20 @@ class PassReport:
 class Archiver:
     """Archive and trim the log under one partition map, with a blocking client of its own."""
 
-    def __init__(self, client: redis.Redis, archive: Archive, partitions: PartitionMap, policy: Policy) -> None:
+    def __init__(
+        self, client: redis.Redis, archive: Archive, partitions: PartitionMap, policy: Policy
+    ) -> None:
         self._client = client
         self._archive = archive
         self._partitions = partitions
         self._policy = policy
+
+    @property
+    def archive(self) -> Archive:
+        return self._archive
+
+    def close(self) -> None:
+        self._client.close()
 
     def run_once(self, now_ms: int | None = None, *, seal: bool = False) -> PassReport:
         """Archive what is sealed (everything, with ``seal``), then trim what is safe to trim."""
@@ -123,6 +132,34 @@ class Archiver:
                 self._client.hset(names.trimmed(), short, minid)
                 report.trimmed[f"{short}.p{partition}"] = removed
 
+    def status(self, now_ms: int | None = None) -> list[dict[str, Any]]:
+        """Per partition and stream: hot entries, archived and trimmed up to, and what holds the trim."""
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        rows: list[dict[str, Any]] = []
+        hot_for = max(self._policy.retention_ms or 0, self._policy.order_window_ms)
+        for partition in range(self._partitions.count):
+            names = self._partitions.names(partition)
+            mark = held_by(self._groups(names), now_ms - hot_for)
+            if self._policy.retention_ms is None:
+                mark = (ZERO, "NEWSFACTS_RETENTION=never")
+            trimmed: Any = self._client.hgetall(names.trimmed())
+            for short in LOG_STREAMS:
+                segments = self._archive.segments(short, partition)
+                rows.append(
+                    {
+                        "partition": partition,
+                        "stream": names.stream(short),
+                        "hot": int(self._client.xlen(names.stream(short))),
+                        "archived": sum(s.count for s in segments),
+                        "segments": len(segments),
+                        "archived_until": segments[-1].last if segments else "0-0",
+                        "trimmed_before": _text(trimmed.get(short.encode(), b"0-0")),
+                        "held_at": format_key(mark[0]) if mark else None,
+                        "held_by": mark[1] if mark else None,
+                    }
+                )
+        return rows
+
     def _groups(self, names: Names) -> list[GroupState]:
         states: list[GroupState] = []
         for short in LOG_STREAMS:
@@ -139,12 +176,12 @@ class Archiver:
         return states
 
     def _projector_positions(self, names: Names, now_ms: int) -> list[dict[str, str]]:
-        """Positions (stream -> entry id) of every projector heard from within the TTL (a silent one is gone)."""
+        """Positions (stream -> entry id) of every projector heard from within the TTL (a silent one
+        is gone)."""
         registered: Any = self._client.hgetall(names.projectors())
         states = [orjson.loads(raw) for raw in registered.values()]
-        return [
-            s.get("positions", {}) for s in states if now_ms - int(s.get("ms", 0)) <= self._policy.projector_ttl_ms
-        ]
+        ttl = self._policy.projector_ttl_ms
+        return [s.get("positions", {}) for s in states if now_ms - int(s.get("ms", 0)) <= ttl]
 
     @contextmanager
     def _lock(self, names: Names) -> Iterator[bool]:

@@ -33,6 +33,10 @@ from services.projector.entries import entry_key
 MANIFEST_VERSION = 1
 
 
+class ArchiveUnavailable(RuntimeError):
+    """The archive URL names a storage this installation cannot reach (unknown scheme, missing extra)."""
+
+
 class ArchiveCorrupt(RuntimeError):
     """A segment read back differs from what its manifest says (or from what was written)."""
 
@@ -66,7 +70,14 @@ class Archive:
     @classmethod
     def open(cls, url: str, prefix: str) -> Archive:
         """The archive at ``url`` (a path or an fsspec URL) for the log under ``prefix``."""
-        fs, root = url_to_fs(url)
+        try:
+            fs, root = url_to_fs(url)
+        except ValueError as exc:  # fsspec: "Protocol not known: foo"
+            raise ArchiveUnavailable(f"NEWSFACTS_ARCHIVE_URL={url!r}: {exc}") from None
+        except ImportError as exc:  # e.g. s3:// without s3fs
+            raise ArchiveUnavailable(
+                f"NEWSFACTS_ARCHIVE_URL={url!r} needs a storage library: {exc} (pip install 'newsfacts[s3]')"
+            ) from None
         return cls(fs, root, prefix, url)
 
     def segments(self, short: str, partition: int) -> list[Segment]:
@@ -130,7 +141,8 @@ class Archive:
                 continue
             rows = self.read(segment)
             if entry_key(segment.first) <= low or (high is not None and entry_key(segment.last) > high):
-                rows = [r for r in rows if low < entry_key(r[0].decode()) and (high is None or entry_key(r[0].decode()) <= high)]  # fmt: skip
+                keys = [entry_key(r[0].decode()) for r in rows]
+                rows = [r for r, k in zip(rows, keys, strict=True) if low < k and (high is None or k <= high)]
             if rows:
                 yield rows
 
@@ -164,7 +176,9 @@ class Archive:
             "segments": [asdict(s) for s in segments],
         }
         path = self._manifest_path(short, partition)
-        self._put_atomically(path.removeprefix(f"{self._base}/"), orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+        self._put_atomically(
+            path.removeprefix(f"{self._base}/"), orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+        )
 
     def _put_atomically(self, relative: str, data: bytes) -> None:
         """Write under a temporary name, then move into place (a rename on a local disk; an object

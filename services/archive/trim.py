@@ -44,13 +44,19 @@ def after(entry_id: str) -> EntryKey:
 def low_water(groups: Iterable[GroupState], keep_from_ms: int | None) -> EntryKey | None:
     """The first entry id of the partition that must stay hot (None: nothing constrains it): what
     the groups still need (rule 4), and what is younger than ``keep_from_ms`` (rules 2 and 3)."""
-    needed: list[EntryKey] = []
+    found = held_by(groups, keep_from_ms)
+    return found[0] if found else None
+
+
+def held_by(groups: Iterable[GroupState], keep_from_ms: int | None) -> tuple[EntryKey, str] | None:
+    """The low-water mark and what sets it, in words (for ``archive --status``)."""
+    needed: list[tuple[EntryKey, str]] = []
     for g in groups:
-        needed.append(after(g.last_delivered))
+        needed.append((after(g.last_delivered), f"group {g.group} on {g.stream} has not read past it"))
         if g.oldest_pending is not None:
-            needed.append(entry_key(g.oldest_pending))
+            needed.append((entry_key(g.oldest_pending), f"group {g.group} on {g.stream} has it pending"))
     if keep_from_ms is not None:
-        needed.append((keep_from_ms, 0))
+        needed.append(((keep_from_ms, 0), "retention / order window"))
     return min(needed) if needed else None
 
 

@@ -110,7 +110,9 @@ class Settings(BaseSettings):
     archive_seal_s: int = Field(
         default=3600, ge=0, description="A partial segment is archived once its oldest entry is this old (s)."
     )
-    archive_every_s: int = Field(default=60, ge=1, description="Pause between passes of `archive --watch` (s).")
+    archive_every_s: int = Field(
+        default=60, ge=1, description="Pause between passes of `archive --watch` (s)."
+    )
     retention: str = Field(
         default="24h",
         pattern=r"^(\d+[smhd]?|never)$",

@@ -46,7 +46,9 @@ async def total_entries(client: Redis, names: Names, archive: Archive | None = N
         hot: Any = await client.xrange(names.stream(short), count=1)
         first = entry_key(hot[0][0].decode()) if hot else None
         # Segments wholly before the first hot entry are only in the archive (trimmed from Redis).
-        total += sum(s.count for s in archive.segments(short, 0) if first is None or entry_key(s.last) < first)
+        total += sum(
+            s.count for s in archive.segments(short, 0) if first is None or entry_key(s.last) < first
+        )
     return total
 
 
@@ -63,7 +65,7 @@ async def read_log(
     cursors = {short: (after or {}).get(short, "0-0") for short in LOG_STREAMS}
     for short, rows in archived_batches(archive, 0, cursors, until, batch):
         yield [to_entry(short, eid, fields, names=names) for eid, fields in rows]
-    check_seam(names, await client.hgetall(names.trimmed()), cursors, until)  # type: ignore[misc]
+    check_seam(names, await client.hgetall(names.trimmed()), cursors, until)
     while cursors:
         async with client.pipeline(transaction=False) as pipe:
             for short, cursor in cursors.items():

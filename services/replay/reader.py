@@ -36,7 +36,7 @@ def read_batches(
     the streams that still have entries (as ``log.read_log``, blocking)."""
     cursors = {short: after.get(short, "0-0") for short in LOG_STREAMS}
     yield from archived_batches(archive, 0, cursors, until, batch)
-    check_seam(names, client.hgetall(names.trimmed()), cursors, until)  # type: ignore[arg-type]
+    check_seam(names, client.hgetall(names.trimmed()), cursors, until)
     while cursors:
         pipe = client.pipeline(transaction=False)
         for short, cursor in cursors.items():

@@ -82,7 +82,9 @@ async def test_archive_and_hot_tail_read_as_one_log_with_no_duplicate_at_the_sea
     the archived ones from the archive and the rest from Redis, in-process and in the reader process."""
     await _append(redis, settings, _messy_log())
     total = await _hot(redis, settings)
-    archiver, archive, client = _archiver(settings, Policy(segment_entries=5, seal_ms=10**12, retention_ms=None))
+    archiver, archive, client = _archiver(
+        settings, Policy(segment_entries=5, seal_ms=10**12, retention_ms=None)
+    )
     report = archiver.run_once()
     archived = sum(report.archived.values())
     assert 0 < archived < total and not report.trimmed
@@ -122,7 +124,9 @@ async def test_nothing_a_consumer_group_still_needs_is_trimmed(
 
 async def test_retention_keeps_recent_entries_hot(redis: aioredis.Redis, settings: Settings) -> None:
     await _append(redis, settings, _messy_log())
-    archiver, _, client = _archiver(settings, Policy(segment_entries=7, seal_ms=0, retention_ms=3_600_000, order_window_ms=0))
+    archiver, _, client = _archiver(
+        settings, Policy(segment_entries=7, seal_ms=0, retention_ms=3_600_000, order_window_ms=0)
+    )
     report = archiver.run_once(seal=True)
     assert report.segments > 0 and not report.trimmed
     client.close()
@@ -144,7 +148,9 @@ async def test_a_trim_past_the_archive_is_a_gap_that_stops_the_rebuild(
     redis: aioredis.Redis, settings: Settings, tmp_path: Path
 ) -> None:
     await _append(redis, settings, _messy_log())
-    archiver, archive, client = _archiver(settings, Policy(segment_entries=5, seal_ms=10**12, retention_ms=None))
+    archiver, archive, client = _archiver(
+        settings, Policy(segment_entries=5, seal_ms=10**12, retention_ms=None)
+    )
     archiver.run_once()
     stream = settings.names.stream("cleaned")
     newest = (await redis.xrevrange(stream, count=1))[0][0].decode()
@@ -182,7 +188,9 @@ async def test_a_crash_mid_archive_leaves_nothing_half_visible(
     client.close()
 
 
-async def test_raw_entries_survive_the_archive_byte_for_byte(redis: aioredis.Redis, settings: Settings) -> None:
+async def test_raw_entries_survive_the_archive_byte_for_byte(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
     """An entry with other fields than ``event`` (a raw XADD ingest rejected) and non-UTF-8 bytes."""
     stream = settings.names.stream("submitted")
     await redis.xadd(stream, {"foo": b"bar\xff", "baz": b""})
