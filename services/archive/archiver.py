@@ -166,13 +166,15 @@ class Archiver:
             stream = names.stream(short)
             try:
                 groups: Any = self._client.xinfo_groups(stream)
+                info: Any = self._client.xinfo_stream(stream) if groups else None
             except redis.ResponseError:  # no such stream yet
                 continue
             for g in groups:
-                group = _text(g["name"])
+                group, delivered = _text(g["name"]), _text(g["last-delivered-id"])
                 pending: Any = self._client.xpending(stream, group) if int(g["pending"]) else None
                 oldest = _text(pending["min"]) if pending and pending["min"] else None
-                states.append(GroupState(short, group, _text(g["last-delivered-id"]), oldest))
+                caught_up = delivered == _text(info["last-generated-id"])
+                states.append(GroupState(short, group, delivered, oldest, caught_up))
         return states
 
     def _projector_positions(self, names: Names, now_ms: int) -> list[dict[str, str]]:

@@ -14,9 +14,10 @@ is written again by the next pass.
 
 from __future__ import annotations
 
+import bisect
 import io
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -145,6 +146,22 @@ class Archive:
                 rows = [r for r, k in zip(rows, keys, strict=True) if low < k and (high is None or k <= high)]
             if rows:
                 yield rows
+
+    def find(self, short: str, partition: int, entry_ids: Iterable[str]) -> dict[str, Row]:
+        """Archived entries by id (those the archive does not hold are left out)."""
+        segments = self.segments(short, partition)
+        lasts = [entry_key(s.last) for s in segments]
+        wanted: dict[int, list[str]] = {}
+        for eid in entry_ids:
+            key = entry_key(eid)
+            n = bisect.bisect_left(lasts, key)
+            if n < len(segments) and entry_key(segments[n].first) <= key:
+                wanted.setdefault(n, []).append(eid)
+        found: dict[str, Row] = {}
+        for n, ids in wanted.items():
+            rows = {r[0].decode(): r for r in self.read(segments[n])}
+            found.update({eid: rows[eid] for eid in ids if eid in rows})
+        return found
 
     def describe(self) -> dict[str, Any]:
         """Every manifest of the archive: stream/partition -> segments, entries, bytes, last id."""

@@ -8,7 +8,7 @@ An entry of stream ``s`` may leave Redis only when all of these hold:
    outputs an article's order key names (``commit.lua``'s order reassertion) while the key lives;
 4. it is older than the **low-water mark** of its partition: the oldest entry that any consumer
    group of any stream of the partition still needs (its oldest pending entry, or the first entry
-   after its last-delivered id);
+   after its last-delivered id unless it has read the whole stream);
 5. every live projector has folded it (its position in that stream is at or past it).
 
 Rule 4 is partition-wide, not per stream, because a late commit of an old entry re-reads outputs
@@ -27,12 +27,14 @@ from services.projector.entries import EntryKey, entry_key, format_key
 
 @dataclass(frozen=True, slots=True)
 class GroupState:
-    """A consumer group on one stream: its last-delivered id and its oldest pending entry (if any)."""
+    """A consumer group on one stream: its last-delivered id, its oldest pending entry (if any), and
+    whether it has read everything the stream holds (then it needs none of it)."""
 
     stream: str
     group: str
     last_delivered: str
     oldest_pending: str | None
+    caught_up: bool = False
 
 
 def after(entry_id: str) -> EntryKey:
@@ -52,7 +54,8 @@ def held_by(groups: Iterable[GroupState], keep_from_ms: int | None) -> tuple[Ent
     """The low-water mark and what sets it, in words (for ``archive --status``)."""
     needed: list[tuple[EntryKey, str]] = []
     for g in groups:
-        needed.append((after(g.last_delivered), f"group {g.group} on {g.stream} has not read past it"))
+        if not g.caught_up:
+            needed.append((after(g.last_delivered), f"group {g.group} on {g.stream} has not read past it"))
         if g.oldest_pending is not None:
             needed.append((entry_key(g.oldest_pending), f"group {g.group} on {g.stream} has it pending"))
     if keep_from_ms is not None:

@@ -81,16 +81,29 @@ async def read_log(
                 yield [to_entry(short, eid, fields, names=names) for eid, fields in rows]
 
 
-async def fetch(client: Redis, names: Names, keys: list[tuple[str, str]]) -> dict[tuple[str, str], LogEntry]:
-    """Log entries by (stream short name, entry id), in one pipelined round trip; missing ones left out."""
+async def fetch(
+    client: Redis, names: Names, keys: list[tuple[str, str]], archive: Archive | None = None
+) -> dict[tuple[str, str], LogEntry]:
+    """Log entries by (stream short name, entry id), in one pipelined round trip, then from the
+    archive for those no longer hot; missing ones left out."""
     async with client.pipeline(transaction=False) as pipe:
         for short, entry_id in keys:
             pipe.xrange(names.stream(short), min=entry_id, max=entry_id, count=1)
         replies: list[Any] = await pipe.execute()
     found: dict[tuple[str, str], LogEntry] = {}
+    cold: dict[str, list[str]] = {}
     for (short, entry_id), rows in zip(keys, replies, strict=True):
         if rows:
             entry = to_entry(short, entry_id, rows[0][1], names=names)
+            if isinstance(entry, LogEntry):
+                found[(short, entry_id)] = entry
+        else:
+            cold.setdefault(short, []).append(entry_id)
+    if archive is None:
+        return found
+    for short, ids in cold.items():
+        for entry_id, (_, fields) in archive.find(short, 0, ids).items():
+            entry = to_entry(short, entry_id, fields, names=names)
             if isinstance(entry, LogEntry):
                 found[(short, entry_id)] = entry
     return found

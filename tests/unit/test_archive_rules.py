@@ -73,3 +73,10 @@ def test_an_archive_on_any_fsspec_storage_and_clear_errors_for_unknown_ones() ->
         archive.append("submitted", 0, ROWS[:1])
     with pytest.raises(ArchiveUnavailable, match="Protocol not known"):
         Archive.open("nosuch://x", "nf")
+
+
+def test_a_group_that_has_read_its_whole_stream_needs_none_of_it() -> None:
+    done = GroupState("submitted", "ingest", last_delivered="20-0", oldest_pending=None, caught_up=True)
+    assert low_water([done], None) is None
+    busy = GroupState("submitted", "ingest", last_delivered="20-0", oldest_pending="18-0", caught_up=True)
+    assert low_water([busy], None) == (18, 0)
