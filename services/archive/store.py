@@ -32,6 +32,8 @@ from services.archive.segment import Row, Summary, digest, from_table, summarise
 from services.projector.entries import entry_key
 
 MANIFEST_VERSION = 1
+#: What a replay needs of a segment; the envelope columns are for other readers of the archive.
+READ_COLUMNS = ["entry_id", "event", "fields"]
 
 
 class ArchiveUnavailable(RuntimeError):
@@ -128,7 +130,7 @@ class Archive:
         path = f"{self._base}/{segment.path}"
         try:
             with self._fs.open(path, "rb") as f:
-                return from_table(pq.read_table(f))
+                return from_table(pq.read_table(f, columns=READ_COLUMNS))
         except FileNotFoundError:
             raise ArchiveCorrupt(f"{path}: named in the manifest but missing") from None
         except pa.ArrowException as exc:
