@@ -14,6 +14,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from services.bench import procs, timeline, usage
+from services.bench.archive import measure_archive
 from services.bench.fleet import Fleet
 from services.bench.replay import measure_replay
 from services.bench.sender import Payload, Sent, send
@@ -84,6 +85,9 @@ async def measure(settings: Settings, plan: Plan) -> dict[str, Any]:
         finally:
             exits = fleet.stop()
         replay = measure_replay(settings, plan.logs.parent / "replay.sqlite")
+        replay["archive"] = measure_archive(
+            settings, plan.logs.parent, replay["live_checksum"], len(plan.warmup) + len(plan.measured)
+        )
     finally:
         await client.aclose()
     ids = sent.correlations

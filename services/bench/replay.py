@@ -58,7 +58,8 @@ def measure_replay(settings: Settings, target: Path) -> dict[str, Any]:
     rate = events / seconds if seconds > 0 else 0.0
     live = settings.readmodel_path
     with closing(queries.connect_readonly(live)) as conn:
-        same = checksum(conn) == rebuilt
+        live_checksum = checksum(conn)
+    same = live_checksum == rebuilt
     return {
         "events": events,
         "seconds": round(seconds, 3),
@@ -67,5 +68,6 @@ def measure_replay(settings: Settings, target: Path) -> dict[str, Any]:
         "ceiling_runs_events_per_s": [round(n / s) for n, s in (before, after) if s > 0],
         "ratio": round(rate / ceiling, 3) if ceiling else None,
         "checksum_equal_to_live": same,
+        "live_checksum": live_checksum,
         "load_average_1m": {"before": round(load, 2), "after": round(os.getloadavg()[0], 2)},
     }

@@ -137,6 +137,15 @@ def render(report: dict[str, Any]) -> str:
         f"{_n(replay.get('ceiling_events_per_s'))} events/s; ratio {_n(replay.get('ratio'), 2)}; "
         f"checksum equal to the live store: {replay.get('checksum_equal_to_live')}",
     ]
+    if (cold := replay.get("archive")) is not None:
+        lines.append(
+            f"archive         wrote {cold['entries']:,} entries in {cold['segments']} segments at "
+            f"{_n(cold['write_events_per_s'])} events/s; read + decode "
+            f"{_n(cold['read_decode_events_per_s'])} events/s; rebuild from the archive alone "
+            f"{_n(cold['rebuild_events_per_s'])} events/s, checksum equal: {cold['checksum_equal_to_live']}; "
+            f"{_n(cold['redis_bytes_per_article'])} B/article in Redis, "
+            f"{_n(cold['archive_bytes_per_article'])} B/article archived"
+        )
     others = cpu["other_processes_cores"]
     if others > NOISY_CORES:
         lines.append(

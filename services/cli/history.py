@@ -14,6 +14,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from services.archive import open_archive
 from services.cli import render
 from services.cli.output import emit_json, fail
 from services.common import connection, server
@@ -84,7 +85,8 @@ def fetch_events(settings: Settings, items: list[HistoryItem]) -> dict[Key, Enve
     async def run() -> dict[Key, Envelope]:
         client = connection.client(url)
         try:
-            found = await fetch(client, settings.names, [(i.stream, i.entry_id) for i in items])
+            keys = [(i.stream, i.entry_id) for i in items]
+            found = await fetch(client, settings.names, keys, open_archive(settings))
         finally:
             await client.aclose()
         return {key: entry.event for key, entry in found.items()}

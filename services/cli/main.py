@@ -11,8 +11,11 @@ from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from services.archive.store import ArchiveCorrupt, ArchiveUnavailable
+from services.archive.tiers import LogGap
 from services.cli import (
     amend,
+    archiving,
     bench,
     contract,
     dlq,
@@ -54,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.register(sub)
     partitioning.register(sub)
     store.register(sub)
+    archiving.register(sub)
     return parser
 
 
@@ -75,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except ServerUnavailable as exc:
         return fail(str(exc), 3)
+    except ArchiveUnavailable as exc:
+        return fail(str(exc), 2)
+    except (ArchiveCorrupt, LogGap) as exc:
+        return fail(f"the log cannot be read whole: {exc}", 1)
     except (RedisConnectionError, RedisTimeoutError) as exc:
         where = (
             connection.redact(settings.redis_url.get_secret_value())

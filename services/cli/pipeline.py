@@ -31,6 +31,10 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         from services.projector.app import run_projector
 
         asyncio.run(run_projector(settings))
+    elif args.role == "archiver":
+        from services.archive import run_archiver
+
+        run_archiver(settings)
     else:
         from services.common.worker import run_stage
 

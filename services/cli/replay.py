@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from services import readstore
+from services.archive import open_archive
 from services.cli import reprocess
 from services.cli.output import emit_json, fail
 from services.common import connection
@@ -37,16 +38,18 @@ async def _rebuild(
     url = connection.redis_url(settings)
     client = connection.client(url)
     started = time.perf_counter()
+    archive = open_archive(settings)
     try:
-        progress = Progress(await total_entries(client, settings.names))
+        progress = Progress(await total_entries(client, settings.names, archive))
         with target.open() as store:
             events = rebuild_from(
-                url, settings.names, store, until=until, batch=batch, progress=progress, bad=bad
-            )
+                url, settings.names, store, until=until, batch=batch, progress=progress, bad=bad,
+                archive=archive,
+            )  # fmt: skip
             if switch:
                 # Catch up with what arrived during the rebuild, then point readers (and the projector) here.
                 events += await replay_into(
-                    client, settings.names, store, batch=batch, progress=progress, bad=bad
+                    client, settings.names, store, batch=batch, progress=progress, bad=bad, archive=archive
                 )
             store.settle()
             seconds = time.perf_counter() - started

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from services import readstore
+from services.archive import open_archive
 from services.cli.output import emit_json, fail
 from services.common import connection
 from services.common.names import STAGES as ORDER
@@ -93,7 +94,8 @@ def cmd_reprocess(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> ReprocessReport:
         client = connection.client(connection.redis_url(settings))
         try:
-            return await reprocess(client, settings.names, stage, selection, reason=reason)
+            archive = open_archive(settings)
+            return await reprocess(client, settings.names, stage, selection, reason=reason, archive=archive)
         finally:
             await client.aclose()
 
@@ -133,10 +135,11 @@ def _shadow(args: argparse.Namespace, settings: Settings, chain: list[Stage], se
     async def run() -> dict[str, Any]:
         client = connection.client(connection.redis_url(settings))
         try:
-            scan = await select_inputs(client, settings.names, stage, selection)
+            archive = open_archive(settings)
+            scan = await select_inputs(client, settings.names, stage, selection, archive=archive)
             shadow = ShadowStore(live, target)
             try:
-                made = await run_shadow(client, settings.names, chain, scan.chosen, shadow)
+                made = await run_shadow(client, settings.names, chain, scan.chosen, shadow, archive=archive)
                 with closing(queries.connect_readonly(live)) as conn:
                     changes = diff.compare(conn, shadow.store.connection, made.articles)
             finally:

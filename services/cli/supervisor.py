@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from services.common.logging import JsonLines
 from services.common.names import STAGES
 
-ROLES: tuple[str, ...] = (*STAGES, "projector")
+ROLES: tuple[str, ...] = (*STAGES, "projector", "archiver")
 
 
 class Supervisor:

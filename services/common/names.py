@@ -115,5 +115,21 @@ class Names:
         """
         return self.key("ingest:fingerprints")
 
+    def archived(self) -> str:
+        """Hash stream short name -> last entry id in the archive (a copy of its manifests, for status)."""
+        return self.key("archive:archived")
+
+    def trimmed(self) -> str:
+        """Hash stream short name -> MINID of the last trim: entries before it live only in the archive."""
+        return self.key("archive:trimmed")
+
+    def archive_lock(self) -> str:
+        """String held by the one archiver pass at work on this partition (SET NX PX)."""
+        return self.key("archive:lock")
+
+    def projectors(self) -> str:
+        """Hash projector id -> JSON {positions, ms}: where each live projector is (trim waits for it)."""
+        return self.key("projectors")
+
     def all_streams(self) -> list[str]:
         return [self.stream(s) for s in LOG_STREAMS]

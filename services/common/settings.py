@@ -107,6 +107,26 @@ class Settings(BaseSettings):
         "facts); a larger one is an internal fault, dead-lettered at once.",
     )
     raw_keep_bytes: int = Field(default=64 * 1024, ge=256, description="Bytes of a rejected input kept.")
+    archive_url: str | None = Field(
+        default=None,
+        description="Where sealed log segments go (a directory or an fsspec URL such as s3://bucket/path). "
+        "Unset: <data dir>/archive.",
+    )
+    archive_segment_entries: int = Field(
+        default=10_000, ge=1, le=1_000_000, description="Entries per archived segment (a sealed, full one)."
+    )
+    archive_seal_s: int = Field(
+        default=3600, ge=0, description="A partial segment is archived once its oldest entry is this old (s)."
+    )
+    archive_every_s: int = Field(
+        default=60, ge=1, description="Pause between passes of `archive --watch` (s)."
+    )
+    retention: str = Field(
+        default="24h",
+        pattern=r"^(\d+[smhd]?|never)$",
+        description="Keep at least this much of the log hot in Redis (e.g. 6h, 7d; 0 = trim whatever is "
+        "safely archived; never = archive but do not trim).",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
 
@@ -145,6 +165,20 @@ class Settings(BaseSettings):
     @property
     def partition_map(self) -> PartitionMap:
         return PartitionMap(self.prefix, self.partitions)
+
+    @property
+    def retention_ms(self) -> int | None:
+        """``retention`` in milliseconds; None for ``never``."""
+        if self.retention == "never":
+            return None
+        unit = self.retention[-1] if self.retention[-1].isalpha() else "s"
+        number = int(self.retention.rstrip("smhd"))
+        return number * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit] * 1000
+
+    @property
+    def archive_location(self) -> str:
+        """The archive URL, or the default directory under the data dir."""
+        return self.archive_url or str(self.data_dir / "archive")
 
     @property
     def readmodel_path(self) -> Path:

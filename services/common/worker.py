@@ -26,11 +26,12 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from services.archive import open_archive
 from services.common import connection
 from services.common.committer import Committer, Outcome
 from services.common.deadletter import DeadLetterQueue, Failure
 from services.common.logging import BROKER_LOGGER, STOPPING
-from services.common.names import text
+from services.common.names import STAGE_INPUT, text
 from services.common.reprocess import request_target, resolve
 from services.common.settings import Settings
 from services.common.stage import Stage, StageContext, entry_payload, outcome_for
@@ -54,20 +55,27 @@ class RedisSink:
     """The production sink: the atomic committer plus the stage's dead-letter queue."""
 
     def __init__(
-        self, client: Redis, stream: str, committer: Committer, dlq: DeadLetterQueue, max_deliveries: int
-    ) -> None:
+        self, client: Redis, stream: str, committer: Committer, dlq: DeadLetterQueue, max_deliveries: int,
+        archived: Callable[[list[str]], Mapping[str, Mapping[bytes, bytes]]] | None = None,
+    ) -> None:  # fmt: skip
         self._client = client
         self._stream = stream
         self._committer = committer
         self._dlq = dlq
         self._max = max_deliveries
+        self._archived = archived
 
     async def fetch(self, entry_ids: list[str]) -> dict[str, Mapping[bytes, bytes]]:
+        """Entries by id from the stream, else (trimmed from Redis) from the archive."""
         async with self._client.pipeline(transaction=False) as pipe:
             for eid in entry_ids:
                 pipe.xrange(self._stream, min=eid, max=eid, count=1)
             found: list[Any] = await pipe.execute()
-        return {eid: rows[0][1] for eid, rows in zip(entry_ids, found, strict=True) if rows}
+        hot = {eid: rows[0][1] for eid, rows in zip(entry_ids, found, strict=True) if rows}
+        cold = [eid for eid in entry_ids if eid not in hot]
+        if cold and self._archived is not None:
+            hot.update(await asyncio.to_thread(self._archived, cold))
+        return hot
 
     async def commit(self, outcomes: list[Outcome]) -> list[str]:
         return await self._committer.commit(outcomes)
@@ -170,12 +178,15 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
     consumer = consumer or consumer_name(stage.name)
     client = connection.client(url)
     stream, group = names.input_stream(stage.name), names.group(stage.name)
+    archive = open_archive(settings)
+    short = STAGE_INPUT[stage.name]
     sink = RedisSink(
         client,
         stream,
         Committer(client, names, stage.name),
         DeadLetterQueue(client, names, stage.name, group),
         settings.max_deliveries,
+        lambda ids: {eid: fields for eid, (_, fields) in archive.find(short, 0, ids).items()},
     )
     broker = build_broker(url, stage, settings, sink, consumer)
     log = structlog.get_logger().bind(stage=stage.name, consumer=consumer)

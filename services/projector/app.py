@@ -14,15 +14,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
+import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 import structlog
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.typing import KeyT, StreamIdT
 
 from services import readstore
+from services.archive import open_archive
+from services.archive.tiers import behind_trim
 from services.common import connection
 from services.common.names import LOG_STREAMS, text
 from services.common.settings import Settings
@@ -30,9 +35,12 @@ from services.projector import generations
 from services.projector.entries import LogEntry, Undecodable, to_entry
 from services.projector.store import ReadModelStore
 from services.readstore.errors import StoreUnavailable
+from services.replay.rebuild import replay_into
 
 #: The longest wait between attempts while the server is unreachable.
 MAX_PAUSE_S = 5.0
+#: How often an idle projector tells the archiver where it is (it also does after every batch).
+HEARTBEAT_S = 10.0
 
 
 class Projector:
@@ -48,6 +56,9 @@ class Projector:
             self._store = ReadModelStore.open(self.path)  # readers may open it from now on
         self._stop = asyncio.Event()
         self._log = structlog.get_logger().bind(stage="projector")
+        where = str(self.path.resolve()) if self.path else readstore.describe(settings)
+        self.id = f"{socket.gethostname()}:{where}"
+        self._heard = 0.0
 
     def exit(self) -> None:
         """Stop after the batch in flight (a blocked read is given up; nothing of it was applied)."""
@@ -68,17 +79,36 @@ class Projector:
             self._store.close()
             self._log.info("projector stopped")
 
+    async def _register(self, client: Redis) -> None:
+        """Tell the archiver where this projector is: nothing it has not folded is trimmed."""
+        state = {"positions": self._store.positions(), "ms": int(time.time() * 1000)}
+        await client.hset(self._settings.names.projectors(), self.id, orjson.dumps(state))
+        self._heard = time.monotonic()
+
+    async def _catch_up(self, client: Redis) -> None:
+        """Fold what was trimmed from Redis since this store last read it, from the archive, then the
+        hot tier up to its end (the follow below goes on from there)."""
+        trimmed: Any = await client.hgetall(self._settings.names.trimmed())
+        if not behind_trim(self._store.positions(), trimmed):
+            return
+        archive = open_archive(self._settings)
+        self._log.info("store is behind the hot tier; catching up from the archive", archive=archive.url)
+        applied = await replay_into(client, self._settings.names, self._store, archive=archive)
+        self._log.info("caught up from the archive", applied=applied)
+
     async def _follow(self, client: Redis) -> None:
         names, store = self._settings.names, self._store
         short_of = {names.stream(short).encode(): short for short in LOG_STREAMS}
-        cursors: dict[KeyT, StreamIdT] = {
-            names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS
-        }
+        cursors: dict[KeyT, StreamIdT] | None = None
         count, block = self._settings.batch_size * 5, self._settings.block_ms
         linger_from = self._settings.batch_size
         pause = 0.1
         while not self._stop.is_set():
             try:
+                if cursors is None:  # first register (so nothing is trimmed under us), then catch up
+                    await self._register(client)
+                    await self._catch_up(client)
+                    cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
                 reply: Any = await self._read(client.xread(cursors, count=count, block=block))
             except (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError) as exc:
                 self._log.warning("server unreachable; retrying", error=str(exc), retry_in_s=pause)
@@ -86,21 +116,22 @@ class Projector:
                 pause = min(pause * 2, MAX_PAUSE_S)
                 continue
             pause = 0.1
-            if not reply:
-                continue
-            entries: list[LogEntry | Undecodable] = []
-            for stream, rows in reply:
-                short = short_of[stream]
-                entries += [to_entry(short, eid, fields, names=names) for eid, fields in rows]
-                cursors[names.stream(short)] = text(rows[-1][0])
-            applied = await self._apply(entries)
-            if applied is None:
-                return  # stopped while the store was out of reach: the batch is read again at start
-            if store.moved():  # a rebuild switched a new generation in: follow the log from its positions
-                cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
-                self._log.info("read models switched; following the new generation")
-            self._log.debug("batch projected", size=len(entries), applied=applied, streams=len(reply))
-            if len(entries) >= linger_from:  # busy: let more arrive, fewer and larger transactions
+            if reply:
+                entries: list[LogEntry | Undecodable] = []
+                for stream, rows in reply:
+                    short = short_of[stream]
+                    entries += [to_entry(short, eid, fields, names=names) for eid, fields in rows]
+                    cursors[names.stream(short)] = text(rows[-1][0])
+                applied = await self._apply(entries)
+                if applied is None:
+                    return  # stopped while the store was out of reach: the batch is read again at start
+                if store.moved():  # a new generation switched in, or reconnected: follow from its positions
+                    cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
+                    self._log.info("read models switched; following the new generation")
+                self._log.debug("batch projected", size=len(entries), applied=applied, streams=len(reply))
+            if reply or time.monotonic() - self._heard >= HEARTBEAT_S:
+                await self._heartbeat(client)
+            if reply and len(entries) >= linger_from:  # busy: let more arrive, fewer and larger transactions
                 await self._sleep(self._settings.linger_ms / 1000)
 
     async def _apply(self, entries: list[LogEntry | Undecodable]) -> int | None:
@@ -115,6 +146,13 @@ class Projector:
                 return None
             await self._sleep(pause)
             pause = min(pause * 2, MAX_PAUSE_S)
+
+    async def _heartbeat(self, client: Redis) -> None:
+        """``_register``, best effort: a missed one leaves an older position, which only trims less."""
+        try:
+            await self._register(client)
+        except (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError) as exc:
+            self._log.debug("position not registered", error=str(exc))
 
     async def _read(self, call: Any) -> Any:
         """The read's reply, or None as soon as ``exit()`` is called while it blocks."""

@@ -16,6 +16,8 @@ from typing import Any
 
 import redis
 
+from services.archive.store import Archive
+from services.archive.tiers import archived_batches, check_seam
 from services.common.names import LOG_STREAMS, Names
 from services.projector.entries import entry_key, to_entry
 from services.projector.fold import Folded, fold
@@ -26,11 +28,15 @@ class ReaderFailed(RuntimeError):
 
 
 def read_batches(
-    client: redis.Redis, names: Names, after: Mapping[str, str], until: str, batch: int
-) -> Iterator[tuple[str, list[Any]]]:
-    """(stream short name, XRANGE rows) of every stream past ``after`` up to ``until``, one pipelined
-    round trip per turn over the streams that still have entries (as ``log.read_log``, blocking)."""
+    client: redis.Redis, names: Names, after: Mapping[str, str], until: str, batch: int,
+    archive: Archive | None = None,
+) -> Iterator[tuple[str, list[Any]]]:  # fmt: skip
+    """(stream short name, XRANGE rows) of every stream past ``after`` up to ``until``: first what
+    the archive holds (``tiers.py``), then the hot streams, one pipelined round trip per turn over
+    the streams that still have entries (as ``log.read_log``, blocking)."""
     cursors = {short: after.get(short, "0-0") for short in LOG_STREAMS}
+    yield from archived_batches(archive, 0, cursors, until, batch)
+    check_seam(names, client.hgetall(names.trimmed()), cursors, until)
     while cursors:
         pipe = client.pipeline(transaction=False)
         for short, cursor in cursors.items():
@@ -45,12 +51,15 @@ def read_batches(
                 yield short, rows
 
 
-def _read(pipe: Connection, url: str, names: Names, after: dict[str, str], until: str, batch: int) -> None:
+def _read(
+    pipe: Connection, url: str, names: Names, after: dict[str, str], until: str, batch: int,
+    archive: Archive | None,
+) -> None:  # fmt: skip
     gc.disable()  # batches are acyclic: reference counting frees them
     client = redis.Redis.from_url(url, decode_responses=False, socket_connect_timeout=5)
     positions = {short: entry_key(at) for short, at in after.items()}
     try:
-        for short, rows in read_batches(client, names, after, until, batch):
+        for short, rows in read_batches(client, names, after, until, batch, archive):
             folded = fold((to_entry(short, eid, fields, names=names) for eid, fields in rows), positions)
             positions.update(folded.advanced)
             pipe.send(("batch", folded))
@@ -62,11 +71,14 @@ def _read(pipe: Connection, url: str, names: Names, after: dict[str, str], until
         pipe.close()
 
 
-def folded_log(url: str, names: Names, after: dict[str, str], until: str, batch: int) -> Iterator[Folded]:
-    """Folded batches of every stream past ``after`` up to ``until``, read and folded in a child process."""
+def folded_log(
+    url: str, names: Names, after: dict[str, str], until: str, batch: int, archive: Archive | None = None
+) -> Iterator[Folded]:
+    """Folded batches of every stream past ``after`` up to ``until`` (archive, then hot tier), read
+    and folded in a child process."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    args = (send, url, names, after, until, batch)
+    args = (send, url, names, after, until, batch, archive)
     reader = context.Process(target=_read, args=args, name="newsfacts-replay-reader", daemon=True)
     reader.start()
     send.close()

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from redis.asyncio import Redis
 
+from services.archive.store import Archive
 from services.common.names import Names
 from services.projector.entries import entry_key
 from services.projector.fold import fold
@@ -90,15 +91,17 @@ class RebuildReport:
 
 async def replay_into(
     client: Redis, names: Names, store: Store, *, until: str = "+", batch: int = 5000,
-    progress: Progress | None = None, bad: BadEntries | None = None,
+    progress: Progress | None = None, bad: BadEntries | None = None, archive: Archive | None = None,
 ) -> int:  # fmt: skip
-    """Apply every log entry past the store's positions (up to ``until``) in this process; return how
-    many were applied. Entries it cannot read stop it (``BadEntry``) unless ``bad`` skips them."""
+    """Apply every log entry past the store's positions (up to ``until``; archive, then hot tier) in
+    this process; return how many were applied. Entries it cannot read stop it (``BadEntry``) unless
+    ``bad`` skips them."""
     bad = bad or BadEntries(names)
     applied = 0
     positions = {short: entry_key(at) for short, at in store.positions().items()}
     with collector_paused():  # decoded batches are acyclic: reference counting frees them
-        async for entries in read_log(client, names, after=store.positions(), until=until, batch=batch):
+        after = store.positions()
+        async for entries in read_log(client, names, after=after, until=until, batch=batch, archive=archive):
             folded = fold(entries, positions)
             bad.check(folded.work.faults)
             store.apply_work(folded)
@@ -111,14 +114,14 @@ async def replay_into(
 
 def rebuild_from(
     url: str, names: Names, store: Store, *, until: str = "+", batch: int = BATCH,
-    progress: Progress | None = None, bad: BadEntries | None = None,
+    progress: Progress | None = None, bad: BadEntries | None = None, archive: Archive | None = None,
 ) -> int:  # fmt: skip
     """``replay_into`` with the reading and folding in a process of its own (``reader.py``): this one
     only writes the store, so the two overlap on two cores."""
     bad = bad or BadEntries(names)
     applied = 0
     with collector_paused():
-        for folded in folded_log(url, names, store.positions(), until, batch):
+        for folded in folded_log(url, names, store.positions(), until, batch, archive):
             bad.check(folded.work.faults)
             store.apply_work(folded)
             applied += folded.entries

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
+from services.archive.store import Archive
 from services.common.envelope import Envelope, derived_id, encode, make_event
 from services.common.events.control import ArticleReprocessRequestedV1
 from services.common.names import EVENT_FIELD, Names
@@ -35,13 +36,16 @@ class ReprocessReport:
 async def reprocess(
     client: Redis, names: Names, stage: Stage, selection: Selection, *, reason: str = "", batch: int = 2000,
     on_progress: Callable[[int], None] | None = None, scan: Scan | None = None,
+    archive: Archive | None = None,
 ) -> ReprocessReport:  # fmt: skip
     """Append a reprocess request for every chosen input the stage's current version has not processed.
 
     ``scan`` reuses inputs already chosen (``--shadow --swap`` shows them first).
     """
     if scan is None:
-        scan = await select_inputs(client, names, stage, selection, batch=batch, on_progress=on_progress)
+        scan = await select_inputs(
+            client, names, stage, selection, batch=batch, on_progress=on_progress, archive=archive
+        )
     report = ReprocessReport(scan.scanned, len(scan.chosen), scan.superseded)
     for start in range(0, len(scan.chosen), batch):
         await _request(client, names, stage, scan.chosen[start : start + batch], reason, report)

@@ -8,14 +8,15 @@ version on a superseded one would make stale text win the stage-version rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
 
+from services.archive.store import Archive
 from services.common.envelope import Envelope, decode
-from services.common.names import Names
+from services.common.names import STAGE_INPUT, Names
 from services.common.rejection import Rejection
 from services.common.reprocess import REQUEST_TYPE
 from services.common.stage import Stage, entry_payload
@@ -62,21 +63,39 @@ class Scan:
     chosen: list[Input] = field(default_factory=list)
 
 
+async def _input_rows(
+    client: Redis, names: Names, stage: Stage, since: str, batch: int, archive: Archive | None
+) -> AsyncIterator[list[Any]]:
+    """Batches of the stage's input entries from ``since`` (inclusive): the archive's, then the hot ones."""
+    short, cursor = STAGE_INPUT[stage.name], since
+    low = (0, 0) if since == "-" else _key(since)
+    for rows in archive.rows(short, 0) if archive is not None else ():
+        rows = [r for r in rows if _key(r[0].decode()) >= low]
+        if rows:
+            yield rows
+            cursor = "(" + rows[-1][0].decode()
+    while True:
+        hot: Any = await client.xrange(names.stream(short), min=cursor, max="+", count=batch)
+        yield hot
+        if len(hot) < batch:
+            return
+        cursor = "(" + hot[-1][0].decode()
+
+
 async def select_inputs(
     client: Redis, names: Names, stage: Stage, selection: Selection, *, batch: int = 2000,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None, archive: Archive | None = None,
 ) -> Scan:  # fmt: skip
-    """Scan the stage's input stream from ``selection.since`` to its end; the chosen inputs in log order.
+    """Scan the stage's input stream (archive, then hot tier) from ``selection.since`` to its end;
+    the chosen inputs in log order.
 
     Inputs after ``until`` are read too: they are not chosen, but they supersede earlier ones.
     """
     scan = Scan()
     latest: dict[str, str] = {}  # article id -> entry id of its latest input
     admitted: list[Input] = []
-    stream, cursor = names.input_stream(stage.name), selection.since
     limit = _key(selection.until)
-    while True:
-        rows: Any = await client.xrange(stream, min=cursor, max="+", count=batch)
+    async for rows in _input_rows(client, names, stage, selection.since, batch, archive):
         for raw_id, fields in rows:
             entry_id = raw_id.decode()
             event = _input(stage, fields)
@@ -89,9 +108,6 @@ async def select_inputs(
         scan.scanned += sum(1 for raw_id, _ in rows if _key(raw_id.decode()) <= limit)
         if on_progress is not None:
             on_progress(scan.scanned)
-        if len(rows) < batch:
-            break
-        cursor = "(" + rows[-1][0].decode()
     for chosen in admitted:
         if latest[chosen.subject or chosen.entry_id] == chosen.entry_id:
             scan.chosen.append(chosen)

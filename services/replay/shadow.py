@@ -19,6 +19,7 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
+from services.archive.store import Archive
 from services.common.envelope import Envelope, encode
 from services.common.names import STAGE_INPUT, STAGE_OUTPUT, TYPE_STREAM, Names
 from services.common.rejection import Rejection
@@ -93,14 +94,14 @@ def run_chain(stages: Sequence[Stage], names: Names, event: Envelope, entry_id: 
 
 async def run_shadow(
     client: Redis, names: Names, stages: Sequence[Stage], chosen: list[Input], shadow: ShadowStore,
-    *, batch: int = 200,
+    *, batch: int = 200, archive: Archive | None = None,
 ) -> ShadowRun:  # fmt: skip
     """Run ``stages`` on every chosen input of the first one (fetched in batches), into ``shadow``."""
     run = ShadowRun()
     short = STAGE_INPUT[stages[0].name]
     for start in range(0, len(chosen), batch):
         part = chosen[start : start + batch]
-        found = await fetch(client, names, [(short, i.entry_id) for i in part])
+        found = await fetch(client, names, [(short, i.entry_id) for i in part], archive)
         facts: list[Fact] = []
         for item in part:
             entry = found.get((short, item.entry_id))

@@ -51,11 +51,16 @@ def test_a_tiny_run_reports_every_figure_and_leaves_nothing_behind(settings: Set
     assert pipe["replay"]["events"] >= 6 * ARTICLES
     assert pipe["replay"]["checksum_equal_to_live"] is True
     assert pipe["replay"]["ceiling_events_per_s"] > 0 and pipe["replay"]["ratio"] > 0
+    cold = pipe["replay"]["archive"]
+    assert cold["entries"] == pipe["replay"]["events"] == cold["rebuild_events"]
+    assert cold["checksum_equal_to_live"] is True and cold["read_decode_events_per_s"] > 0
+    assert 0 < cold["archive_bytes_per_article"] < cold["redis_bytes_per_article"]
     assert report["ceiling"]["articles"] == ARTICLES
     assert report["comparison"]["throughput_ratio"] > 0
     assert report["scaling"] is None
     assert len(report["targets"]) == 6
     assert render(report).startswith(f"newsfacts bench: {ARTICLES} articles")
+    assert "rebuild from the archive alone" in render(report)
     orjson.dumps(report)  # the --json output
     assert asyncio.run(_keys(settings, report["config"]["prefix"])) == []
 

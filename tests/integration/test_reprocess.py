@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
+import redis as blocking
 import redis.asyncio as aioredis
 
+from services.archive import open_archive
+from services.archive.archiver import Archiver, Policy
 from services.cli.history import render_history
+from services.common import connection
 from services.common.settings import Settings
 from services.projector import audit, queries
 from services.publish.publisher import publish
@@ -79,3 +84,39 @@ async def test_a_bumped_stage_version_reprocesses_old_articles_once(
         events = await fetch(redis, names, [(i.stream, i.entry_id) for i in items])
         text = render_history(items, {k: e.event for k, e in events.items()})
         assert text.count("topics: ") == 2, "each classified version shows its topics"
+
+
+async def test_reprocess_and_history_reach_inputs_trimmed_into_the_archive(
+    redis: aioredis.Redis, settings: Settings
+) -> None:
+    """Once the hot tier is trimmed, reprocess selects inputs from the archive, the workers fetch the
+    requested entries from it, and history still shows the trimmed events' data."""
+    names = settings.names
+    async with pipeline(settings, STAGES.values()):
+        published = await publish(redis, names, ARTICLES)
+        await until(lambda: ended(settings, published.correlation_ids), "the articles to be indexed")
+    archiver = Archiver(
+        blocking.Redis.from_url(connection.redis_url(settings)),
+        open_archive(settings),
+        settings.partition_map,
+        Policy(segment_entries=100, seal_ms=0, retention_ms=0, order_window_ms=0),
+    )
+    await redis.delete(names.projectors())  # the test's projector has stopped
+    report = archiver.run_once(int(time.time() * 1000) + 1000, seal=True)
+    archiver.close()
+    assert report.trimmed.get("cleaned.p0") == 2 and await redis.xlen(names.stream("cleaned")) == 0
+
+    stages = [BUMPED if stage.name == "classify" else stage for stage in STAGES.values()]
+    async with pipeline(settings, stages):
+        first = await reprocess(redis, names, BUMPED, Selection(), archive=open_archive(settings))
+        assert (first.selected, first.requested) == (2, 2)
+        await until(
+            lambda: _classify_versions(settings) == {"classify/9.0.0"}, "classify 9.0.0 facts in force"
+        )
+    article_id = sorted(
+        read(settings, lambda c: [r[0] for r in c.execute("SELECT article_id FROM articles")]) or []
+    )[0]
+    items = read(settings, lambda c: audit.history(c, article_id)) or []
+    cleaned = [(i.stream, i.entry_id) for i in items if i.type == "article.cleaned"]
+    assert cleaned and not await fetch(redis, names, cleaned)  # trimmed from Redis...
+    assert set(await fetch(redis, names, cleaned, open_archive(settings))) == set(cleaned)  # ...archived

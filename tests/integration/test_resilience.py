@@ -210,8 +210,9 @@ async def test_up_stops_every_worker_and_exits_0_on_sigterm(settings: Settings, 
     with started(settings, log, "up") as up:
         await until_logged(log, '"worker starting"', len(STAGES))
         await until_logged(log, '"projector starting"', 1)
+        await until_logged(log, '"archiver starting"', 1)
         children = [pid for pid in session_members(up.pid) if pid != up.pid]
-        assert len(children) == len(STAGES) + 1, f"expected a process per role, found {children}"
+        assert len(children) == len(STAGES) + 2, f"expected a process per role, found {children}"
 
         up.send_signal(signal.SIGTERM)
         code = await asyncio.to_thread(up.wait, 40)
