@@ -12,6 +12,7 @@ from services import readstore
 from services.cli.main import main
 from services.common.settings import Settings
 from services.projector.store import ReadModelStore
+from tests.e2e.conftest import Cli
 from tests.storelog import store_log
 
 COMMANDS = (
@@ -114,3 +115,20 @@ def test_amending_checks_the_postgresql_read_store_first(
     assert "no article 'no-such-article' in the read models" in capsys.readouterr().err
     assert main(["retract", "m-gone", "--reason", "again"]) == 1
     assert "was retracted at" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_pipeline_folds_into_postgresql_and_the_commands_read_it(cli: Cli, postgres_url: str) -> None:
+    """newsfacts demo with NEWSFACTS_READ_STORE on PostgreSQL: every worker and the projector run, every
+    seed is projected into PostgreSQL, search reads it there, and the DSN's password is never printed."""
+    secret = postgres_url.replace("postgres@", "postgres:pw-hunter2@")  # trust auth: accepted, unused
+    pg = cli.with_env(NEWSFACTS_READ_STORE=secret)
+    demo = pg.run("demo", "--json", "--timeout", "90", timeout=150)
+    assert demo.code == 0, demo.stderr
+    assert demo.json()["counters"]["article.indexed"] >= 1
+    found = pg.run("search", "Xiaomi", "--json")
+    assert found.code == 0 and found.json()[0]["title"].startswith("Xiaomi")
+    assert not (cli.data_dir / "readmodels").exists() or not any(
+        (cli.data_dir / "readmodels").glob("*.sqlite")
+    )
+    assert "pw-hunter2" not in demo.stdout + demo.stderr + found.stdout + found.stderr
