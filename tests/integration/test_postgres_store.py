@@ -95,3 +95,32 @@ def test_search_text_never_reaches_the_sql(both: tuple[readstore.Store, ReadMode
     postgres, _ = both
     assert isinstance(queries.search(postgres.connection, query), list)
     assert queries.article(postgres.connection, "m-rates") is not None
+
+
+@pytest.mark.parametrize(
+    ("lookup", "index"),
+    [
+        ("SELECT entity_id FROM entities AS e WHERE name_key = %s", "entities_name_key"),
+        ("SELECT entity_id FROM entity_aliases WHERE alias = %s", "entity_aliases_alias"),
+        ("SELECT article_id FROM article_entities WHERE entity_id = %s", "article_entities_entity"),
+        (
+            "SELECT article_id FROM article_topics WHERE code = %s OR lower(label) = lower(%s)",
+            "article_topics_label",
+        ),
+        (
+            "SELECT article_id FROM search WHERE document @@ websearch_to_tsquery('english', %s)",
+            "search_document",
+        ),
+    ],
+)
+def test_entity_topic_and_search_pages_are_served_by_indexes(
+    both: tuple[readstore.Store, ReadModelStore], lookup: str, index: str
+) -> None:
+    """Each look-up behind the entity, topic and search pages can be answered from its index."""
+    postgres, _ = both
+    raw = postgres.connection.raw  # type: ignore[attr-defined]
+    with raw.transaction():
+        raw.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask whether an index serves it at all
+        params = ("xiaomi",) * lookup.count("%s")
+        plan = "\n".join(r[0] for r in raw.execute(f"EXPLAIN {lookup}", params))
+    assert index in plan, plan
