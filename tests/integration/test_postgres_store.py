@@ -86,6 +86,15 @@ def test_search_finds_the_same_articles_on_either_store(both: tuple[readstore.St
     assert queries.search(postgres.connection, "withdrawn") == []  # retracted: gone from search
 
 
+def test_a_word_star_term_is_a_prefix_on_either_store(both: tuple[readstore.Store, ReadModelStore]) -> None:
+    """'rat*' finds the articles about rates, as FTS5's prefix query does; with other words too."""
+    postgres, sqlite = both
+    for query in ("rat*", "central rat*", "zebra* bank"):
+        mine = {h.article_id for h in queries.search(postgres.connection, query)}
+        theirs = {h.article_id for h in queries.search(sqlite.connection, query)}
+        assert mine == theirs and mine, query
+
+
 @pytest.mark.parametrize(
     "query",
     ["'); DROP TABLE articles; --", '"unbalanced', "a & b | !c", ":* <-> ()", "", "%s %(x)s", "rates*"],
