@@ -33,6 +33,7 @@ from services.cli.output import fail
 from services.common import connection
 from services.common.server import ServerUnavailable
 from services.common.settings import Settings
+from services.readstore.errors import SchemaTooNew, StoreUnavailable
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -77,8 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of our output went away (`newsfacts status | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except ServerUnavailable as exc:
+    except (ServerUnavailable, StoreUnavailable) as exc:
         return fail(str(exc), 3)
+    except SchemaTooNew as exc:
+        return fail(f"{exc}: run a newsfacts as new as the one that migrated it", 2)
     except ArchiveUnavailable as exc:
         return fail(str(exc), 2)
     except (ArchiveCorrupt, LogGap) as exc:

@@ -22,7 +22,10 @@ from services.projector.entries import LogEntry, Undecodable
 from services.projector.fold import Folded
 from services.projector.sqlconn import Connection
 from services.projector.store import ReadModelStore
+from services.readstore.errors import SchemaTooNew, StoreUnavailable
 from services.readstore.rebuilds import FileTarget, SchemaTarget, Target
+
+__all__ = ["NoReadModels", "SchemaTooNew", "Store", "StoreUnavailable"]
 
 
 class NoReadModels(RuntimeError):
@@ -71,10 +74,15 @@ def open_store(settings: Settings) -> Store:
     """The live read store the settings name, for writing (SQLite: the live generation's file)."""
     url = settings.read_store_url
     if is_postgres(url):
+        import psycopg
+
         from services.readstore.postgres.schema import schema_name
         from services.readstore.postgres.store import PostgresStore
 
-        return PostgresStore.open(url, schema_name(settings.prefix))
+        try:
+            return PostgresStore.open(url, schema_name(settings.prefix))
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"cannot reach the read store {redact(url)}: {exc}") from exc
     return ReadModelStore.open(generations.current(settings))
 
 
@@ -101,11 +109,17 @@ def reader(settings: Settings, override: str | None = None) -> Iterator[Connecti
     """
     url = settings.read_store_url
     if override is None and is_postgres(url):
+        import psycopg
+
         from services.readstore.postgres.connection import PgConnection, connect
         from services.readstore.postgres.schema import schema_name, version
 
         schema = schema_name(settings.prefix)
-        with closing(PgConnection(connect(url, schema, application="newsfacts-reader"))) as conn:
+        try:
+            raw = connect(url, schema, application="newsfacts-reader")
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"cannot reach the read store {redact(url)}: {exc}") from exc
+        with closing(PgConnection(raw)) as conn:
             if version(conn.raw) is None:
                 raise NoReadModels(
                     f"no read models in schema {schema!r} of {redact(url)} yet: "

@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class StoreUnavailable(ConnectionError):
     """The read store's server cannot be reached (down, restarting); nothing of the batch was kept."""
+
+
+class SchemaTooNew(RuntimeError):
+    """The store's schema was migrated by newer code than this."""

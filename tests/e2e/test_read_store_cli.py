@@ -132,3 +132,24 @@ def test_the_pipeline_folds_into_postgresql_and_the_commands_read_it(cli: Cli, p
         (cli.data_dir / "readmodels").glob("*.sqlite")
     )
     assert "pw-hunter2" not in demo.stdout + demo.stderr + found.stdout + found.stderr
+
+
+def test_a_store_out_of_reach_or_too_new_is_a_clear_error(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No server at the URL: exit 3 naming the store without its password; a schema migrated by
+    newer code: exit 2 saying so, for the commands and for the projector alike."""
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("NEWSFACTS_PREFIX", prefix)
+    monkeypatch.setenv("NEWSFACTS_READ_STORE", "postgresql://reader:pw-never-shown@127.0.0.1:1/news")
+    assert main(["topics"]) == 3
+    err = capsys.readouterr().err
+    assert "cannot reach the read store postgresql://reader:***@127.0.0.1:1/news" in err
+    assert "pw-never-shown" not in err
+    with readstore.open_store(Settings(read_store=postgres_url, prefix=prefix)) as pg:
+        pg.connection.raw.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')")  # type: ignore[attr-defined]
+    monkeypatch.setenv("NEWSFACTS_READ_STORE", postgres_url)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    for command in (["topics"], ["worker", "projector"]):
+        assert main(command) == 2, command
+        assert "newer than this code knows" in capsys.readouterr().err

@@ -12,7 +12,8 @@ import pytest
 from services.projector import queries
 from services.projector.entries import LogEntry
 from services.projector.store import ReadModelStore
-from services.readstore.postgres.schema import SchemaTooNew, migrations
+from services.readstore.errors import SchemaTooNew
+from services.readstore.postgres.schema import migrations
 from services.readstore.postgres.store import PostgresStore
 from tests.storelog import made_up_part, seed_part
 

@@ -15,16 +15,14 @@ from typing import Any, NamedTuple
 import psycopg
 from psycopg import sql
 
+from services.readstore.errors import SchemaTooNew
+
 _FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 _LEDGER = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()
 )
 """
-
-
-class SchemaTooNew(RuntimeError):
-    """The store's schema was migrated by newer code than this."""
 
 
 class Migration(NamedTuple):
@@ -66,8 +64,8 @@ def migrate(raw: psycopg.Connection[tuple[Any, ...]], schema: str) -> int:
         at = max(applied, default=0)
         if at > newest:
             raise SchemaTooNew(
-                f"the read store's schema {schema!r} is at version {at}, newer than this code knows "
-                f"({newest}): run a newsfacts as new as the one that migrated it"
+                f"the read store's schema {schema!r} is at version {at}, "
+                f"newer than this code knows ({newest})"
             )
         for migration in shipped:
             if migration.version not in applied:
@@ -80,9 +78,16 @@ def migrate(raw: psycopg.Connection[tuple[Any, ...]], schema: str) -> int:
 
 
 def version(raw: psycopg.Connection[tuple[Any, ...]]) -> int | None:
-    """The schema version of the store on the connection's search path, None if it has none."""
+    """The schema version of the store on the connection's search path, None if it has none;
+    ``SchemaTooNew`` if this code cannot read it."""
     found = raw.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
     if not found or not found[0]:
         return None
     row = raw.execute("SELECT max(version) FROM schema_migrations").fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    at = int(row[0]) if row and row[0] is not None else None
+    known = migrations()[-1].version
+    if at is not None and at > known:
+        raise SchemaTooNew(
+            f"the read store's schema is at version {at}, newer than this code knows ({known})"
+        )
+    return at
