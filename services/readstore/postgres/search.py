@@ -22,7 +22,7 @@ WEIGHTS = "{0.1, 0.3, 0.4, 1.0}"
 _SEARCH = f"""
 SELECT s.article_id, d.title, d.lede,
        ts_headline('english', left(s.text, {snippets.WINDOW}), q, %(options)s),
-       ts_rank_cd(%(weights)s::float4[], s.document, q) AS rank, d.source, d.url, d.published_at
+       ts_rank_cd(%(weights)s::float4[], s.document, q, 1) AS rank, d.source, d.url, d.published_at
 FROM (SELECT {{query}} AS q) AS asked, search AS s JOIN docs AS d USING (article_id)
 WHERE s.document @@ q
 ORDER BY rank DESC, s.article_id LIMIT %(limit)s
