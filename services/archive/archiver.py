@@ -21,7 +21,7 @@ import redis
 from services.archive.store import Archive
 from services.archive.trim import GroupState, held_by, low_water, trim_to
 from services.common.committer import ORDER_TTL_S
-from services.common.names import LOG_STREAMS, Names
+from services.common.names import LOG_STREAMS, STAGE_INPUT, Names
 from services.common.partitions import PartitionMap
 from services.projector.entries import ZERO, entry_key, format_key
 
@@ -50,6 +50,7 @@ class PassReport:
     archived: dict[str, int] = field(default_factory=dict)
     segments: int = 0
     trimmed: dict[str, int] = field(default_factory=dict)
+    guards: int = 0
     busy: list[int] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -57,6 +58,7 @@ class PassReport:
             "archived": self.archived,
             "segments": self.segments,
             "trimmed": self.trimmed,
+            "guards_dropped": self.guards,
             "busy_partitions": self.busy,
         }
 
@@ -127,10 +129,28 @@ class Archiver:
             minid = trim_to(self._archive.archived_until(short, partition), mark, positions)
             if minid is None:
                 continue
+            before: Any = self._client.hget(names.trimmed(), short)
             removed = int(self._client.xtrim(names.stream(short), minid=minid, approximate=False))
             if removed:
                 self._client.hset(names.trimmed(), short, minid)
                 report.trimmed[f"{short}.p{partition}"] = removed
+                self._drop_guards(names, short, partition, _text(before or b"0-0"), minid, report)
+
+    def _drop_guards(
+        self, names: Names, short: str, partition: int, low: str, high: str, report: PassReport
+    ) -> None:
+        """Drop the guards of the entries just trimmed from a stage's input stream: a trimmed entry is
+        never delivered again (nothing pending is trimmed), so its guard can no longer be needed."""
+        stages = [stage for stage, stream in STAGE_INPUT.items() if stream == short]
+        if not stages:
+            return
+        ids = self._archive.entry_and_event_ids(short, partition, low, high)
+        for stage in stages:
+            members: Any = self._client.smembers(names.guard_versions(stage))
+            versions = [_text(v) for v in members]
+            fields = [f"{v}:{i}" for v in versions for pair in ids for i in pair if i]
+            for start in range(0, len(fields), 1000):
+                report.guards += int(self._client.hdel(names.done(stage), *fields[start : start + 1000]))
 
     def status(self, now_ms: int | None = None) -> list[dict[str, Any]]:
         """Per partition and stream: hot entries, archived and trimmed up to, and what holds the trim."""

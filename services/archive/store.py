@@ -149,6 +149,23 @@ class Archive:
             if rows:
                 yield rows
 
+    def entry_and_event_ids(self, short: str, partition: int, low: str, high: str) -> list[tuple[str, str]]:
+        """(entry id, event id or '') of the archived entries with ``low <= id < high``."""
+        lo, hi = entry_key(low), entry_key(high)
+        found: list[tuple[str, str]] = []
+        for segment in self.segments(short, partition):
+            if entry_key(segment.last) < lo or entry_key(segment.first) >= hi:
+                continue
+            path = f"{self._base}/{segment.path}"
+            with self._fs.open(path, "rb") as f:
+                table = pq.read_table(f, columns=["entry_id", "id"])
+            for eid, event_id in zip(
+                table.column("entry_id").to_pylist(), table.column("id").to_pylist(), strict=True
+            ):
+                if lo <= entry_key(eid) < hi:
+                    found.append((eid, event_id or ""))
+        return found
+
     def find(self, short: str, partition: int, entry_ids: Iterable[str]) -> dict[str, Row]:
         """Archived entries by id (those the archive does not hold are left out)."""
         segments = self.segments(short, partition)

@@ -92,6 +92,11 @@ class Names:
         """Hash of input events a stage has already turned into facts (effectively-once guard)."""
         return self.key(f"done:{stage}")
 
+    def guard_versions(self, stage: str) -> str:
+        """Set of the code versions of a stage that have run (their guards are ``<version>:<id>``
+        fields of ``done``), so that the archiver can drop the guards of entries it trims."""
+        return self.key(f"done-versions:{stage}")
+
     def dlq(self, stage: str) -> str:
         """Dead-letter stream of a stage: entries it could not process, and those parked behind them."""
         return self.key(f"dlq:{stage}")

@@ -196,6 +196,7 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
         try:
             STOPPING.clear()
             await ensure_topology(client, names)
+            await client.sadd(names.guard_versions(stage.name), stage.version)  # the archiver drops guards
             stage.warm_up()
             log.info("worker starting", redis=connection.redact(url), stream=names.input_stream(stage.name))
             yield

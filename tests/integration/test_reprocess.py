@@ -105,6 +105,11 @@ async def test_reprocess_and_history_reach_inputs_trimmed_into_the_archive(
     report = archiver.run_once(int(time.time() * 1000) + 1000, seal=True)
     archiver.close()
     assert report.trimmed.get("cleaned.p0") == 2 and await redis.xlen(names.stream("cleaned")) == 0
+    # The trimmed entries' guards went with them: nothing can deliver those entries again.
+    assert (
+        report.guards == 2 * 4
+        and [await redis.hlen(names.done(s)) for s in STAGES if s != "ingest"] == [0] * 4
+    )
 
     stages = [BUMPED if stage.name == "classify" else stage for stage in STAGES.values()]
     async with pipeline(settings, stages):
