@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from services import readstore
 from services.cli.main import main
 from services.common.settings import Settings
 from services.projector.store import ReadModelStore
-from tests.e2e.conftest import Cli
+from tests.e2e.conftest import Cli, clean_environment, command
 from tests.storelog import store_log
 
 COMMANDS = (
@@ -149,7 +150,12 @@ def test_a_store_out_of_reach_or_too_new_is_a_clear_error(
     with readstore.open_store(Settings(read_store=postgres_url, prefix=prefix)) as pg:
         pg.connection.raw.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')")  # type: ignore[attr-defined]
     monkeypatch.setenv("NEWSFACTS_READ_STORE", postgres_url)
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
-    for command in (["topics"], ["worker", "projector"]):
-        assert main(command) == 2, command
-        assert "newer than this code knows" in capsys.readouterr().err
+    assert main(["topics"]) == 2
+    assert "newer than this code knows" in capsys.readouterr().err
+    env = clean_environment(
+        NEWSFACTS_PREFIX=prefix, NEWSFACTS_READ_STORE=postgres_url, REDIS_URL="redis://127.0.0.1:1/0"
+    )  # a worker configures logging for its process: run it as one
+    worker = subprocess.run(
+        command("worker", "projector"), env=env, capture_output=True, text=True, timeout=60
+    )
+    assert worker.returncode == 2 and "newer than this code knows" in worker.stderr
