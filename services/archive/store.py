@@ -66,8 +66,10 @@ class Archive:
     """The archive of one log (one prefix). Safe to share by forking; writes need the archive lock."""
 
     def __init__(self, fs: fsspec.AbstractFileSystem, root: str, prefix: str, url: str) -> None:
+        self._prefix = prefix
         self._fs = fs
         self._base = f"{root.rstrip('/')}/{prefix}"
+        self._local = "file" in ((fs.protocol,) if isinstance(fs.protocol, str) else fs.protocol)
         self.url = url
 
     @classmethod
@@ -82,6 +84,11 @@ class Archive:
                 f"NEWSFACTS_ARCHIVE_URL={url!r} needs a storage library: {exc} (pip install 'newsfacts[s3]')"
             ) from None
         return cls(fs, root, prefix, url)
+
+    def reopened(self) -> Archive:
+        """The same archive through a storage client of this process's own (after a fork: an
+        object store's client is not fork-safe)."""
+        return Archive.open(self.url, self._prefix)
 
     def segments(self, short: str, partition: int) -> list[Segment]:
         """The manifest of a stream's partition: its archived segments, oldest first."""
@@ -217,9 +224,12 @@ class Archive:
         )
 
     def _put_atomically(self, relative: str, data: bytes) -> None:
-        """Write under a temporary name, then move into place (a rename on a local disk; an object
-        store's PUT is atomic by itself, so readers never see part of a file)."""
+        """Write so that readers never see part of a file: on a local disk under a temporary name,
+        then renamed into place; in an object store with one PUT, which is atomic by itself."""
         final = f"{self._base}/{relative}"
+        if not self._local:
+            self._fs.pipe_file(final, data)
+            return
         self._fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
         temporary = f"{final}.tmp-{uuid.uuid4().hex}"
         with self._fs.open(temporary, "wb") as f:

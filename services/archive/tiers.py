@@ -7,14 +7,41 @@ holds is a gap, which stops the reader (``LogGap``) rather than folding a log wi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
+
+from redis.asyncio import Redis
 
 from services.archive.segment import Row
 from services.archive.store import Archive
 from services.archive.trim import after
 from services.common.names import LOG_STREAMS, Names, text
 from services.projector.entries import entry_key
+
+
+async def stream_rows(
+    client: Redis,
+    names: Names,
+    short: str,
+    since: str = "-",
+    batch: int = 2000,
+    archive: Archive | None = None,
+) -> AsyncIterator[list[Row]]:
+    """Batches of one stream's entries from ``since`` (inclusive; '-' for all): the archive's first,
+    then the hot ones after the last of them."""
+    cursor = since
+    low = (0, 0) if since == "-" else entry_key(since if "-" in since else f"{since}-0")
+    for rows in archive.rows(short, 0) if archive is not None else ():
+        rows = [r for r in rows if entry_key(r[0].decode()) >= low]
+        if rows:
+            yield rows
+            cursor = "(" + rows[-1][0].decode()
+    while True:
+        hot: Any = await client.xrange(names.stream(short), min=cursor, max="+", count=batch)
+        yield hot
+        if len(hot) < batch:
+            return
+        cursor = "(" + hot[-1][0].decode()
 
 
 class LogGap(RuntimeError):

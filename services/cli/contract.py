@@ -13,6 +13,9 @@ from typing import Any
 import orjson
 from redis.asyncio import Redis
 
+from services.archive import open_archive
+from services.archive.store import Archive
+from services.archive.tiers import stream_rows
 from services.cli.output import emit_json, fail
 from services.common import connection
 from services.common.events.published import FOLDER, Verdict, check, schema_files
@@ -57,15 +60,16 @@ def verdict(payload: bytes, stream: str, entry_id: str, names: Names) -> Verdict
     return check(event)
 
 
-async def validate_streams(client: Redis, names: Names, streams: list[str], show: int) -> dict[str, Any]:
-    """Every entry of ``streams`` checked; counts per stream and type, and the first ``show`` problems."""
+async def validate_streams(
+    client: Redis, names: Names, streams: list[str], show: int, archive: Archive | None = None
+) -> dict[str, Any]:
+    """Every entry of ``streams`` (archived ones too) checked; counts per stream and type, and the
+    first ``show`` problems."""
     report: dict[str, Any] = {"checked": 0, "invalid": 0, "streams": {}, "problems": []}
     for short in streams:
         counts: Counter[str] = Counter()
         invalid = 0
-        cursor = "-"
-        while True:
-            rows: Any = await client.xrange(names.stream(short), min=cursor, max="+", count=PAGE)
+        async for rows in stream_rows(client, names, short, batch=PAGE, archive=archive):
             for raw_id, fields in rows:
                 entry_id = text(raw_id)
                 found = verdict(entry_payload(fields), short, entry_id, names)
@@ -75,9 +79,6 @@ async def validate_streams(client: Redis, names: Names, streams: list[str], show
                     if len(report["problems"]) < show:
                         problem = {"stream": short, "entry_id": entry_id, "type": found.event_type}
                         report["problems"].append({**problem, "schema": found.schema, "error": found.problem})
-            if len(rows) < PAGE:
-                break
-            cursor = "(" + text(rows[-1][0])
         total = sum(counts.values())
         report["streams"][short] = {
             "checked": total,
@@ -97,9 +98,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> dict[str, Any]:
         client = connection.client(connection.redis_url(settings))
         try:
-            return await validate_streams(
-                client, settings.names, args.streams or list(LOG_STREAMS), args.show
-            )
+            streams = args.streams or list(LOG_STREAMS)
+            return await validate_streams(client, settings.names, streams, args.show, open_archive(settings))
         finally:
             await client.aclose()
 

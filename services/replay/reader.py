@@ -59,6 +59,7 @@ def _read(
     client = redis.Redis.from_url(url, decode_responses=False, socket_connect_timeout=5)
     positions = {short: entry_key(at) for short, at in after.items()}
     try:
+        archive = archive.reopened() if archive is not None else None
         for short, rows in read_batches(client, names, after, until, batch, archive):
             folded = fold((to_entry(short, eid, fields, names=names) for eid, fields in rows), positions)
             positions.update(folded.advanced)

@@ -8,13 +8,14 @@ version on a superseded one would make stale text win the stage-version rule.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
 
 from services.archive.store import Archive
+from services.archive.tiers import stream_rows
 from services.common.envelope import Envelope, decode
 from services.common.names import STAGE_INPUT, Names
 from services.common.rejection import Rejection
@@ -63,25 +64,6 @@ class Scan:
     chosen: list[Input] = field(default_factory=list)
 
 
-async def _input_rows(
-    client: Redis, names: Names, stage: Stage, since: str, batch: int, archive: Archive | None
-) -> AsyncIterator[list[Any]]:
-    """Batches of the stage's input entries from ``since`` (inclusive): the archive's, then the hot ones."""
-    short, cursor = STAGE_INPUT[stage.name], since
-    low = (0, 0) if since == "-" else _key(since)
-    for rows in archive.rows(short, 0) if archive is not None else ():
-        rows = [r for r in rows if _key(r[0].decode()) >= low]
-        if rows:
-            yield rows
-            cursor = "(" + rows[-1][0].decode()
-    while True:
-        hot: Any = await client.xrange(names.stream(short), min=cursor, max="+", count=batch)
-        yield hot
-        if len(hot) < batch:
-            return
-        cursor = "(" + hot[-1][0].decode()
-
-
 async def select_inputs(
     client: Redis, names: Names, stage: Stage, selection: Selection, *, batch: int = 2000,
     on_progress: Callable[[int], None] | None = None, archive: Archive | None = None,
@@ -95,7 +77,8 @@ async def select_inputs(
     latest: dict[str, str] = {}  # article id -> entry id of its latest input
     admitted: list[Input] = []
     limit = _key(selection.until)
-    async for rows in _input_rows(client, names, stage, selection.since, batch, archive):
+    short = STAGE_INPUT[stage.name]
+    async for rows in stream_rows(client, names, short, selection.since, batch, archive):
         for raw_id, fields in rows:
             entry_id = raw_id.decode()
             event = _input(stage, fields)

@@ -40,6 +40,8 @@ def test_archive_trim_and_rebuild_from_the_archive_alone(cli: Cli, redis_url: st
     assert sum(r["archived"] for r in rows) == total and sum(r["hot"] for r in rows) == 0
     rebuilt = cli.run("replay", "rebuild", "--json").json()
     assert rebuilt["events"] == total and rebuilt["checksum"] == live["checksum"]
+    checked = cli.run("validate", "--json").json()  # validate reads the archive too
+    assert checked["checked"] == total and checked["invalid"] == 0
     client.close()
 
 
