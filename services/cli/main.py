@@ -30,8 +30,10 @@ from services.cli import (
 )
 from services.cli.output import fail
 from services.common import connection
+from services.common.identity import EXIT_MISMATCH, LogMismatch
 from services.common.server import ServerUnavailable
 from services.common.settings import Settings
+from services.projector.logbinding import EXIT_STORE, StoreOfAnotherLog
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -81,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc), 2)
     except (ArchiveCorrupt, LogGap) as exc:
         return fail(f"the log cannot be read whole: {exc}", 1)
+    except LogMismatch as exc:
+        return fail(str(exc), EXIT_MISMATCH)
+    except StoreOfAnotherLog as exc:
+        return fail(str(exc), EXIT_STORE)
     except (RedisConnectionError, RedisTimeoutError) as exc:
         where = (
             connection.redact(settings.redis_url.get_secret_value())

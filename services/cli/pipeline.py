@@ -14,7 +14,7 @@ from typing import Any
 from services.cli import demo
 from services.cli.output import emit_json, fail, table
 from services.cli.supervisor import ROLES, Supervisor, parse_scale
-from services.common import connection, server
+from services.common import connection, identity, server
 from services.common.logging import JsonLines, configure_logging, logs_as_json
 from services.common.settings import Settings
 from services.common.status import as_json, stream_status
@@ -50,6 +50,12 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         return fail(str(exc))
     started = _ensure_server(settings)
+    try:
+        asyncio.run(_bind_log(settings))  # a log whose metadata does not fit is refused before any worker
+    except BaseException:
+        if started:
+            server.stop_server(settings)
+        raise
     output = None
     if logs_as_json(settings):  # every line `up` and its workers print becomes a JSON object
         output = JsonLines(sys.stderr.buffer, "warning", stage="up")
@@ -65,6 +71,14 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     if started:
         server.stop_server(settings)
     return 0 if all(c == 0 for c in codes.values()) else 1
+
+
+async def _bind_log(settings: Settings) -> None:
+    client = connection.client(connection.redis_url(settings))
+    try:
+        await identity.bind(client, settings)
+    finally:
+        await client.aclose()
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -87,6 +101,7 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> Any:
         client = connection.client(connection.redis_url(settings))
         try:
+            await identity.bind(client, settings)
             await ensure_topology(client, settings.names)
             limit = None if args.no_wait else settings.max_backlog
             items = read_paths(args.paths, skipped)

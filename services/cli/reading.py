@@ -5,34 +5,25 @@ from __future__ import annotations
 import argparse
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
-from pathlib import Path
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from services.cli import history, render
 from services.cli.output import emit_json, fail
+from services.cli.storeaccess import NoReadModels, StoreUnusable, open_store
 from services.common.settings import Settings
 from services.projector import queries
+from services.projector.logbinding import EXIT_STORE
 from services.projector.views import View
 from services.publish.sources import SourceError, read_paths
-
-
-class NoReadModels(RuntimeError):
-    pass
-
 
 V = TypeVar("V", bound=View)
 
 
 @contextmanager
 def store_connection(settings: Settings, override: str | None = None) -> Iterator[sqlite3.Connection]:
-    """A read-only connection to the live read models, or to ``override``; ``NoReadModels`` if none."""
-    path = Path(override) if override else settings.readmodel_path
-    if not path.exists():
-        raise NoReadModels(
-            f"no read models at {path} yet: run the projector (newsfacts up) and publish articles"
-        )
-    with closing(queries.connect_readonly(path)) as conn:
+    """A read-only connection to the live read models, or to ``override`` (see ``storeaccess``)."""
+    with open_store(settings, override) as conn:
         yield conn
 
 
@@ -114,6 +105,8 @@ def guard(handler: Any) -> Any:
             return int(handler(args, settings))
         except NoReadModels as exc:
             return fail(str(exc), 1)
+        except StoreUnusable as exc:
+            return fail(str(exc), EXIT_STORE)
 
     return run
 

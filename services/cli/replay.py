@@ -13,9 +13,9 @@ from typing import Any
 from services.archive import open_archive
 from services.cli import reprocess
 from services.cli.output import emit_json, fail
-from services.common import connection
+from services.common import connection, identity
 from services.common.settings import Settings
-from services.projector import generations, queries
+from services.projector import generations, logbinding, queries
 from services.projector.checksum import checksum
 from services.projector.store import ReadModelStore
 from services.replay.log import parse_until, total_entries
@@ -40,8 +40,12 @@ async def _rebuild(
     started = time.perf_counter()
     archive = open_archive(settings)
     try:
+        log = await identity.bind(client, settings)
+        if switch:
+            _check_live(settings, log.log_id)  # never replace another log's read models
         progress = Progress(await total_entries(client, settings.names, archive))
         with ReadModelStore.open(target, bulk=True) as store:
+            logbinding.record_log_id(store.connection, log.log_id)
             events = rebuild_from(
                 url, settings.names, store, until=until, batch=batch, progress=progress, bad=bad,
                 archive=archive,
@@ -65,6 +69,13 @@ async def _rebuild(
         if previous is not None and previous != target:
             generations.drop(previous)
     return report
+
+
+def _check_live(settings: Settings, log_id: str) -> None:
+    live = settings.readmodel_path
+    if live.exists():
+        with closing(queries.connect_readonly(live)) as conn:
+            logbinding.check_log_id(conn, log_id, str(live))
 
 
 def peak_rss_mb() -> dict[str, float]:

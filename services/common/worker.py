@@ -27,7 +27,7 @@ from redis.exceptions import ConnectionError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from services.archive import open_archive
-from services.common import connection
+from services.common import connection, identity
 from services.common.committer import Committer, Outcome
 from services.common.deadletter import DeadLetterQueue, Failure
 from services.common.logging import BROKER_LOGGER, STOPPING
@@ -195,6 +195,7 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
     async def lifespan() -> AsyncIterator[None]:
         try:
             STOPPING.clear()
+            await identity.bind(client, settings)  # before any stream exists: a new log is not adopted
             await ensure_topology(client, names)
             await client.sadd(names.guard_versions(stage.name), stage.version)  # the archiver drops guards
             stage.warm_up()

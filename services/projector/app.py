@@ -27,10 +27,10 @@ from redis.typing import KeyT, StreamIdT
 
 from services.archive import open_archive
 from services.archive.tiers import behind_trim
-from services.common import connection
+from services.common import connection, identity
 from services.common.names import LOG_STREAMS, text
 from services.common.settings import Settings
-from services.projector import generations
+from services.projector import generations, logbinding
 from services.projector.entries import LogEntry, Undecodable, to_entry
 from services.projector.store import ReadModelStore
 from services.replay.rebuild import replay_into
@@ -98,6 +98,8 @@ class Projector:
         while not self._stop.is_set():
             try:
                 if cursors is None:  # first register (so nothing is trimmed under us), then catch up
+                    log = await identity.bind(client, self._settings)
+                    logbinding.record_log_id(store.connection, log.log_id)  # refuses another log's store
                     await self._register(client)
                     await self._catch_up(client)
                     cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
