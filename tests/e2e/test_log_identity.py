@@ -81,7 +81,9 @@ def test_a_store_bound_to_log_a_is_refused_by_log_b(two_servers: tuple[str, str]
 def test_a_different_partition_count_is_refused_with_its_own_exit_code(cli: Cli) -> None:
     """The log records its partitions at first start; a process set to another count exits 5, no traceback."""
     assert cli.run("publish", "-", stdin=b'{"title": "One", "body": "Some text here."}').code == 0
-    refused = cli.with_env(NEWSFACTS_PARTITIONS="8").run("publish", "-", stdin=b'{"title": "T", "body": "x y"}')
+    refused = cli.with_env(NEWSFACTS_PARTITIONS="8").run(
+        "publish", "-", stdin=b'{"title": "T", "body": "x y"}'
+    )
     assert refused.code == 5
     assert "has 1 partition" in refused.stderr and "NEWSFACTS_PARTITIONS=8" in refused.stderr
     assert "Traceback" not in refused.stderr

@@ -29,7 +29,9 @@ async def test_processes_starting_together_agree_on_one_identity(
     assert (stored[b"partitions"], stored[b"layout"], stored[b"adopted"]) == (b"1", b"1", b"0")
 
 
-async def test_a_new_log_of_eight_partitions_records_layout_2(settings: Settings, redis: aioredis.Redis) -> None:
+async def test_a_new_log_of_eight_partitions_records_layout_2(
+    settings: Settings, redis: aioredis.Redis
+) -> None:
     """A log first started with eight partitions says so; a process set to one is refused."""
     eight = settings.model_copy(update={"partitions": 8})
     assert (await identity.bind(redis, eight)).layout == 2
