@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Any
 
 from redis.asyncio import Redis
 
 from services.common.envelope import now_rfc3339
 from services.common.names import STAGES, Names, text
+from services.common.scripts import lua
 
-_BURY = files("services.common").joinpath("deadletter.lua").read_text()
-_RETRY = files("services.common").joinpath("retry.lua").read_text()
-_HOLD = files("services.common").joinpath("hold.lua").read_text()
+_BURY = lua("deadletter")
+_RETRY = lua("retry")
+_HOLD = lua("hold")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +144,7 @@ async def retry(client: Redis, names: Names, key: str | None) -> int:
     moved = 0
     for stage, subject, group in _by_subject(letters):
         keys = [names.input_stream(stage), names.dlq(stage), names.parked(stage)]
-        args: list[Any] = [subject]
-        for d in group:
-            args += [d.id, d.event]
+        args: list[Any] = [subject, *(d.id for d in group)]
         moved += int(await script(keys=keys, args=args))
     return moved
 

@@ -44,6 +44,7 @@ LOG_STREAMS: tuple[str, ...] = (
 #: Event types that go to a fixed stream whoever emits them.
 TYPE_STREAM: dict[str, str] = {
     "article.rejected": "rejected",
+    "article.discarded": "rejected",
 }
 
 #: The field of a stream entry that carries the event JSON.
