@@ -3,20 +3,28 @@
 Readers (``search``, ``article``, ``entity``, ``topics``, ``story``, ``lineage``) open the store
 read-only through ``open_store``. It checks, before any query runs, that the file is a newsfacts
 read store this process can read and, when the server can be reached, that the store is a fold of
-the log that server holds (``logbinding``). Without a server the store is still served.
+the log that server holds (``logbinding``), and warns when the store is behind the log with no
+projector folding it. Without a server the store is still served.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+import redis.asyncio as aioredis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
 from services.common import connection, identity
 from services.common.server import ServerUnavailable
 from services.common.settings import Settings
-from services.projector import logbinding, queries
+from services.projector import health, logbinding, queries
 
 
 class NoReadModels(RuntimeError):
@@ -41,9 +49,11 @@ def open_store(settings: Settings, override: str | None = None) -> Iterator[sqli
     except sqlite3.DatabaseError as exc:
         raise StoreUnusable(_why(path, exc)) from None
     with closing(conn):
-        log = _server_log(settings)
+        log, projector = _server_view(settings, _positions(conn))
         if log is not None:
             logbinding.check_log_id(conn, log.log_id, str(path))
+        if projector is not None and projector.behind and not projector.alive:
+            print(f"newsfacts: warning: {_behind(path, projector)}", file=sys.stderr)
         yield conn
 
 
@@ -57,10 +67,43 @@ def _why(path: Path, exc: sqlite3.DatabaseError) -> str:
     )
 
 
-def _server_log(settings: Settings) -> identity.LogIdentity | None:
-    """The identity of the log on the configured server, or None if there is none or it is not reachable."""
+def _positions(conn: sqlite3.Connection) -> dict[str, str]:
+    return {s: f"{ms}-{seq}" for s, ms, seq in conn.execute("SELECT stream, ms, seq FROM positions")}
+
+
+def _behind(path: Path, projector: health.Health) -> str:
+    count = f"{projector.behind:,}{'+' if projector.capped else ''}"
+    error = (
+        f" (its last error, at {projector.last_error_at}: {projector.last_error})"
+        if projector.last_error
+        else ""
+    )
+    return (
+        f"the read models at {path} are {count} log entries behind and no projector is folding them{error}; "
+        "what you see may be out of date: start one with newsfacts up (newsfacts status shows it)"
+    )
+
+
+def _server_view(
+    settings: Settings, positions: dict[str, str]
+) -> tuple[identity.LogIdentity | None, health.Health | None]:
+    """The identity of the log on the configured server and the projector's health against the store's
+    positions; (None, None) when there is no server or it cannot be reached within a second."""
     try:
         url = connection.redis_url(settings)
     except ServerUnavailable:
-        return None
-    return identity.read_blocking(url, settings.names)
+        return None, None
+
+    async def run() -> tuple[identity.LogIdentity | None, health.Health | None]:
+        client = aioredis.Redis.from_url(
+            url, socket_connect_timeout=1, socket_timeout=2, retry=Retry(NoBackoff(), 0)
+        )
+        try:
+            names = settings.names
+            return await identity.read(client, names), await health.read(client, names, positions)
+        except (RedisError, OSError):
+            return None, None
+        finally:
+            await client.aclose()
+
+    return asyncio.run(run())

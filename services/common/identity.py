@@ -17,10 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-import redis
 from redis.asyncio import Redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from services.common.envelope import now_rfc3339
 from services.common.names import LOG_STREAMS, Names, text
@@ -95,20 +92,6 @@ async def read(client: Redis, names: Names) -> LogIdentity | None:
     if not raw:
         return None
     return _identity({text(k): text(v) for k, v in raw.items()})
-
-
-def read_blocking(url: str, names: Names, timeout_s: float = 1.0) -> LogIdentity | None:
-    """``read`` for a synchronous reader, None too when the server cannot be reached within ``timeout_s``."""
-    client = redis.Redis.from_url(
-        url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s, retry=Retry(NoBackoff(), 0)
-    )
-    try:
-        raw = client.hgetall(names.meta())
-    except redis.RedisError:
-        return None
-    finally:
-        client.close()
-    return _identity({text(k): text(v) for k, v in raw.items()}) if raw else None
 
 
 async def check(client: Redis, settings: Settings) -> LogIdentity | None:

@@ -75,6 +75,10 @@ class Names:
         """Hash describing the log as a whole (its partitions and key layout); in no partition."""
         return f"{self.prefix}:meta"
 
+    def projector(self) -> str:
+        """Hash of the projector's health: heartbeat, positions, starts, last error; in no partition."""
+        return f"{self.prefix}:projector"
+
     def stream(self, short: str) -> str:
         """Full key of a log stream, e.g. ``nf:stream:cleaned`` (``nf:{p3-117}:stream:cleaned``)."""
         return self.key(f"stream:{short}")

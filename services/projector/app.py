@@ -16,6 +16,8 @@ import contextlib
 import signal
 import socket
 import time
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from services.archive.tiers import behind_trim
 from services.common import connection, identity
 from services.common.names import LOG_STREAMS, text
 from services.common.settings import Settings
-from services.projector import generations, logbinding
+from services.projector import generations, health, logbinding
 from services.projector.entries import LogEntry, Undecodable, to_entry
 from services.projector.store import ReadModelStore
 from services.replay.rebuild import replay_into
@@ -94,7 +96,7 @@ class Projector:
         cursors: dict[KeyT, StreamIdT] | None = None
         count, block = self._settings.batch_size * 5, self._settings.block_ms
         linger_from = self._settings.batch_size
-        pause = 0.1
+        pause, beat_at = 0.1, 0.0
         while not self._stop.is_set():
             try:
                 if cursors is None:  # first register (so nothing is trimmed under us), then catch up
@@ -103,6 +105,10 @@ class Projector:
                     await self._register(client)
                     await self._catch_up(client)
                     cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
+                if time.monotonic() - beat_at >= 1.0:  # the heartbeat status and readers look at
+                    at = {s: str(cursors.get(names.stream(s), "0-0")) for s in LOG_STREAMS}
+                    await health.beat(client, names, at)
+                    beat_at = time.monotonic()
                 reply: Any = await self._read(client.xread(cursors, count=count, block=block))
             except (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError) as exc:
                 self._log.warning("server unreachable; retrying", error=str(exc), retry_in_s=pause)
@@ -160,9 +166,14 @@ async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> No
     stopping = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
+    await _tell(settings, lambda c: health.started(c, settings.names, str(settings.readmodel_path)))
     while True:
-        path = generations.current(settings)
-        app = projector_app(settings, path)
+        try:
+            path = generations.current(settings)
+            app = projector_app(settings, path)
+        except Exception as exc:
+            await _tell(settings, partial(health.failed, names=settings.names, error=exc))
+            raise
 
         async def watch(app: Projector = app, path: Path = path) -> None:
             while generations.current(settings) == path:
@@ -174,6 +185,9 @@ async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> No
         watcher = asyncio.create_task(watch())
         try:
             await app.run()
+        except Exception as exc:
+            await _tell(settings, partial(health.failed, names=settings.names, error=exc))
+            raise
         finally:
             watcher.cancel()
         if stopping.is_set() or generations.current(settings) == path:
@@ -181,3 +195,17 @@ async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> No
         log.info(
             "read models switched; continuing on the new generation", store=str(generations.current(settings))
         )
+
+
+async def _tell(settings: Settings, say: Callable[[Redis], Awaitable[None]]) -> None:
+    """Record a start or the error the projector stops on where ``status`` shows it (best effort)."""
+    try:
+        client = connection.client(connection.redis_url(settings))
+    except Exception:  # noqa: BLE001 - no server to tell: the error still reaches the log and the exit code
+        return
+    try:
+        await say(client)
+    except (redis_errors.RedisError, OSError):
+        pass
+    finally:
+        await client.aclose()
