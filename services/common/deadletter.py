@@ -88,6 +88,18 @@ class DeadLetterQueue:
             eid: int(rows[0]["times_delivered"]) if rows else 1 for eid, rows in zip(ids, found, strict=True)
         }
 
+    async def defer(self, failures: list[Failure], deliveries: int) -> None:
+        """Leave failures pending with their delivery count set to ``deliveries`` (their dead-lettering
+        was refused: the server is out of memory), so the count never passes the limit meanwhile."""
+        for f in failures:
+            eid = text(f.entry_id)
+            rows = await self._client.xpending_range(self._keys[0], self._group, min=eid, max=eid, count=1)
+            if rows:
+                owner: Any = rows[0]["consumer"]
+                await self._client.xclaim(
+                    self._keys[0], self._group, owner, 0, [eid], retrycount=deliveries, justid=True
+                )
+
     async def hold(self, failures: list[Failure]) -> None:
         """Hold each failing entry's article so its later entries wait behind it while it is retried."""
         for f in failures:
