@@ -18,7 +18,7 @@ import redis
 from services.common.names import EVENT_FIELD
 from services.common.settings import Settings
 from tests.e2e.conftest import Cli, eventually
-from tests.e2e.test_cli import projected, stop
+from tests.e2e.test_cli import publish_one, stop
 
 ARTICLE = {
     "title": "Council approves the budget",
@@ -56,10 +56,7 @@ def test_discard_releases_the_correction_parked_behind_a_malformed_event(
     (tmp_path / "fixed.json").write_bytes(orjson.dumps(CORRECTED))
     up = cli.start("up", log=tmp_path / "up.log")
     try:
-        published = cli.run("publish", str(tmp_path / "article.json"), "--json").json()
-        eventually(lambda: projected(cli, published["correlation_ids"]), "the article to be projected")
-        [hit] = cli.run("search", "library", "--json").json()
-        article_id = hit["article_id"]
+        article_id = publish_one(cli, tmp_path / "article.json", "library")
 
         _malformed_classified(redis_url, cli.prefix, article_id)
         [dead] = eventually(lambda: _letters(cli), "the malformed event to be dead-lettered")

@@ -61,3 +61,11 @@ def test_a_missing_store_is_named_with_what_to_do(cli: Cli) -> None:
     missing = cli.run("search", "anything")
     assert missing.code == 1 and f"no read models at {cli.readmodel_path}" in missing.stderr
     assert "newsfacts up" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_a_store_that_cannot_be_opened_is_named_with_the_reason(cli: Cli) -> None:
+    """SQLite cannot open it (here a directory where the file should be): exit 4, the reason, no traceback."""
+    cli.readmodel_path.mkdir(parents=True)
+    unreadable = cli.run("article", "anything")
+    assert unreadable.code == 4 and f"cannot read the read store {cli.readmodel_path}" in unreadable.stderr
+    assert "Traceback" not in unreadable.stderr

@@ -16,17 +16,22 @@ from tests.support import eventually, running
 pytestmark = pytest.mark.redis
 
 
+@pytest.fixture
+async def classify_group(redis: aioredis.Redis, settings: Settings) -> tuple[str, str]:
+    """The classify stage's input stream and group, created."""
+    await ensure_topology(redis, settings.names)
+    return settings.names.input_stream("classify"), settings.names.group("classify")
+
+
 async def _consumers(redis: aioredis.Redis, stream: str, group: str) -> dict[str, int]:
     return {text(c["name"]): int(c["idle"]) for c in await redis.xinfo_consumers(stream, group)}
 
 
 async def test_idle_consumers_holding_nothing_are_pruned_and_the_rest_kept(
-    redis: aioredis.Redis, settings: Settings
+    redis: aioredis.Redis, classify_group: tuple[str, str]
 ) -> None:
     """A ghost (idle, nothing pending) goes; one holding an entry and the caller itself stay."""
-    names = settings.names
-    await ensure_topology(redis, names)
-    stream, group = names.input_stream("classify"), names.group("classify")
+    stream, group = classify_group
     await redis.xreadgroup(group, "ghost", {stream: ">"})  # registers a consumer that then dies
     await redis.xadd(stream, {"event": b"{}"})
     await redis.xreadgroup(group, "holder", {stream: ">"}, count=1)  # dies holding an entry
@@ -42,12 +47,10 @@ async def test_idle_consumers_holding_nothing_are_pruned_and_the_rest_kept(
 
 
 async def test_a_running_worker_prunes_the_consumers_of_killed_ones(
-    redis: aioredis.Redis, settings: Settings
+    redis: aioredis.Redis, settings: Settings, classify_group: tuple[str, str]
 ) -> None:
     """NEWSFACTS_CONSUMER_PRUNE_MS: a worker removes a consumer idle past it, and keeps itself."""
-    names = settings.names
-    await ensure_topology(redis, names)
-    stream, group = names.input_stream("classify"), names.group("classify")
+    stream, group = classify_group
     for n in range(5):  # five SIGKILLed workers' consumers
         await redis.xreadgroup(group, f"classify-gone-{n}", {stream: ">"})
     quick = settings.model_copy(update={"consumer_prune_ms": 300})
