@@ -51,6 +51,7 @@ def open_store(settings: Settings, override: str | None = None) -> Iterator[sqli
     with closing(conn):
         log, projector = _server_view(settings, _positions(conn))
         if log is not None:
+            log.check(settings)  # the partition count too: a mismatch is refused here as everywhere
             logbinding.check_log_id(conn, log.log_id, str(path))
         if projector is not None and projector.behind and not projector.alive:
             print(f"newsfacts: warning: {_behind(path, projector)}", file=sys.stderr)
