@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from services.cli.supervisor import BACKOFF_MAX_S, Supervisor
+from services.cli.supervisor import BACKOFF_MAX_S, ROLES, Supervisor
+
+PROJECTOR_ONLY = {role: 0 for role in ROLES if role != "projector"}
 
 
 class CrashingSupervisor(Supervisor):
@@ -22,8 +24,8 @@ class CrashingSupervisor(Supervisor):
 
 def test_a_crash_loop_backs_off_from_one_second_doubling_to_a_minute() -> None:
     """Delays 1, 2, 4 ... 60 s, 60 s; nothing is restarted before its time."""
-    sup = CrashingSupervisor({role: 0 for role in ("ingest", "clean", "classify", "enrich", "index")})
-    sup.start()  # the projector only
+    sup = CrashingSupervisor(PROJECTOR_ONLY)
+    sup.start()
     now, delays = 0.0, []
     for _ in range(9):
         [note] = sup.restart_dead(now)
@@ -38,7 +40,7 @@ def test_a_crash_loop_backs_off_from_one_second_doubling_to_a_minute() -> None:
 
 def test_a_child_that_ran_a_healthy_minute_starts_the_backoff_again() -> None:
     """After a run of a minute or more, the next crash is restarted after 1 s again."""
-    sup = CrashingSupervisor({role: 0 for role in ("ingest", "clean", "classify", "enrich", "index")})
+    sup = CrashingSupervisor(PROJECTOR_ONLY)
     sup.start()
     now = 0.0
     for _ in range(4):
