@@ -53,7 +53,9 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         return fail(str(exc))
     started = _ensure_server(settings)
     try:
-        asyncio.run(_bind_log(settings))  # a log whose metadata does not fit is refused before any worker
+        asyncio.run(
+            identity.bind_configured(settings)
+        )  # a log whose metadata does not fit is refused before any worker
     except BaseException:
         if started:
             server.stop_server(settings)
@@ -73,14 +75,6 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     if started:
         server.stop_server(settings)
     return 0 if all(c == 0 for c in codes.values()) else 1
-
-
-async def _bind_log(settings: Settings) -> None:
-    client = connection.client(connection.redis_url(settings))
-    try:
-        await identity.bind(client, settings)
-    finally:
-        await client.aclose()
 
 
 def _interrupt(signum: int, frame: object) -> None:

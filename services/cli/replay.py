@@ -41,6 +41,7 @@ async def _rebuild(
     archive = open_archive(settings)
     try:
         log = await identity.bind(client, settings)
+        archive.check_log(log.log_id)
         if switch:
             _check_live(settings, log.log_id)  # never replace another log's read models
         progress = Progress(await total_entries(client, settings.names, archive))

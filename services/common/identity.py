@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from services.common import connection
 from services.common.envelope import now_rfc3339
 from services.common.names import LOG_STREAMS, Names, text
 from services.common.partitions import LAYOUT_SINGLE, layout_for
@@ -84,6 +85,15 @@ async def bind(client: Redis, settings: Settings) -> LogIdentity:
         reply = await client.eval(_WRITE_ONCE, 1, names.meta(), *flat)
         found = _identity({text(reply[i]): text(reply[i + 1]) for i in range(0, len(reply), 2)})
     return found.check(settings)
+
+
+async def bind_configured(settings: Settings) -> LogIdentity:
+    """``bind`` on a client of its own, for a process that talks to Redis otherwise (``up``, the archiver)."""
+    client = connection.client(connection.redis_url(settings))
+    try:
+        return await bind(client, settings)
+    finally:
+        await client.aclose()
 
 
 async def read(client: Redis, names: Names) -> LogIdentity | None:

@@ -86,6 +86,9 @@ class Projector:
         if not behind_trim(self._store.positions(), trimmed):
             return
         archive = open_archive(self._settings)
+        found = await identity.read(client, self._settings.names)
+        if found is not None:
+            archive.check_log(found.log_id)
         self._log.info("store is behind the hot tier; catching up from the archive", archive=archive.url)
         applied = await replay_into(client, self._settings.names, self._store, archive=archive)
         self._log.info("caught up from the archive", applied=applied)

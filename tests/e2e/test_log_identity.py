@@ -78,6 +78,30 @@ def test_a_store_bound_to_log_a_is_refused_by_log_b(two_servers: tuple[str, str]
     assert a.run("article", article_b).code == 1  # B's facts never reached A's store
 
 
+def _archived(cli: Cli) -> dict[str, int]:
+    """Stream -> entries in the archive."""
+    return {s["stream"]: s["archived"] for s in cli.run("archive", "--status", "--json").json()["streams"]}
+
+
+def test_an_archive_of_log_a_is_refused_by_log_b(two_servers: tuple[str, str], tmp_path: Path) -> None:
+    """The archive records its log on the first pass; B's archiver and rebuild exit 4 naming both ids."""
+    url_a, url_b = two_servers
+    shared = clean_environment(NEWSFACTS_DATA_DIR=str(tmp_path / "shared"), NEWSFACTS_PREFIX="nf")
+    a = Cli({**shared, "REDIS_URL": url_a}, tmp_path / "shared", "nf")
+    b = a.with_env(REDIS_URL=url_b)
+    _append_article(url_a, 1), _append_article(url_b, 2)
+    assert a.run("replay", "rebuild", "--output", str(tmp_path / "a.sqlite")).code == 0  # writes A's id
+    assert a.run("archive", "--seal", "--no-trim").code == 0
+    archived = _archived(a)
+    refused = [b.run("archive", "--seal", "--no-trim"), b.run("replay", "rebuild", "--output", "b.sqlite")]
+    id_a, id_b = _log_id(url_a), _log_id(url_b)
+    for run in refused:
+        assert run.code == 4, run
+        assert id_a in run.stderr and id_b in run.stderr and "archive" in run.stderr
+        assert "Traceback" not in run.stderr
+    assert _archived(a) == archived and sum(archived.values()) == 6
+
+
 def test_a_different_partition_count_is_refused_with_its_own_exit_code(cli: Cli) -> None:
     """The log records its partitions at first start; a process set to another count exits 5, no traceback."""
     assert cli.run("publish", "-", stdin=b'{"title": "One", "body": "Some text here."}').code == 0
