@@ -5,6 +5,7 @@ The one door is ``open_archive(settings)``; ``archiver.py`` writes and trims, ``
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 
@@ -13,7 +14,7 @@ import structlog
 
 from services.archive.archiver import Archiver, Policy
 from services.archive.store import Archive
-from services.common import connection
+from services.common import connection, identity
 from services.common.settings import Settings
 
 
@@ -33,6 +34,7 @@ def policy(settings: Settings) -> Policy:
 
 def archiver(settings: Settings) -> Archiver:
     """The archiver of the configured log, with a blocking client of its own (``close()`` it)."""
+    asyncio.run(identity.bind_configured(settings))  # a writer: the log's identity first (it trims)
     client = redis.Redis.from_url(connection.redis_url(settings), socket_connect_timeout=5)
     return Archiver(client, open_archive(settings), settings.partition_map, policy(settings))
 

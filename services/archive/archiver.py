@@ -85,6 +85,9 @@ class Archiver:
         """Archive what is sealed (everything, with ``seal``), then trim what is safe to trim."""
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         report = PassReport()
+        log_id: Any = self._client.hget(self._partitions.base.meta(), "log_id")
+        if log_id is not None:  # written by the log's first writer (services/common/identity.py)
+            self._archive.bind_log(_text(log_id))
         for partition in range(self._partitions.count):
             names = self._partitions.names(partition)
             with self._lock(names) as held:

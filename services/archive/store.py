@@ -30,6 +30,7 @@ from fsspec.core import url_to_fs
 
 from services.archive.segment import Row, Summary, digest, from_table, summarise, to_table
 from services.projector.entries import entry_key
+from services.projector.logbinding import StoreOfAnotherLog
 
 MANIFEST_VERSION = 1
 #: What a replay needs of a segment; the envelope columns are for other readers of the archive.
@@ -38,6 +39,10 @@ READ_COLUMNS = ["entry_id", "event", "fields"]
 
 class ArchiveUnavailable(RuntimeError):
     """The archive URL names a storage this installation cannot reach (unknown scheme, missing extra)."""
+
+
+class ArchiveOfAnotherLog(StoreOfAnotherLog):
+    """The archive holds the segments of another log (exit 4, as a read store of another log)."""
 
 
 class ArchiveCorrupt(RuntimeError):
@@ -89,6 +94,29 @@ class Archive:
         """The same archive through a storage client of this process's own (after a fork: an
         object store's client is not fork-safe)."""
         return Archive.open(self.url, self._prefix)
+
+    def log_id(self) -> str | None:
+        """The id of the log this archive holds (``log.json``), or None if none was recorded yet."""
+        try:
+            with self._fs.open(f"{self._base}/log.json", "rb") as f:
+                return str(orjson.loads(f.read())["log_id"])
+        except FileNotFoundError:
+            return None
+
+    def check_log(self, log_id: str) -> None:
+        """``ArchiveOfAnotherLog`` if the archive holds another log than ``log_id``."""
+        recorded = self.log_id()
+        if recorded is not None and recorded != log_id:
+            raise ArchiveOfAnotherLog(
+                f"the archive {self.url} ({self._base}) holds log {recorded}, not log {log_id} that this "
+                "server holds: refusing to mix their segments. Use another NEWSFACTS_ARCHIVE_URL or prefix"
+            )
+
+    def bind_log(self, log_id: str) -> None:
+        """Record ``log_id`` as this archive's log on its first write; refuse another log's archive."""
+        self.check_log(log_id)
+        if self.log_id() is None:
+            self._put_atomically("log.json", orjson.dumps({"log_id": log_id}))
 
     def segments(self, short: str, partition: int) -> list[Segment]:
         """The manifest of a stream's partition: its archived segments, oldest first."""

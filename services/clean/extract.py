@@ -32,6 +32,21 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
+# What XML (and so lxml) cannot hold: C0 controls but tab, newline and carriage return, lone
+# surrogates, U+FFFE and U+FFFF. An article carrying ESC, BEL or backspace made lxml raise
+# ("All strings must be XML compatible"); they carry no text, so they go before parsing.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class Unextractable(ValueError):
+    """The markup cannot be parsed into text at all: the input's fault, rejected once, not retried."""
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
 @dataclass(frozen=True)
 class Extracted:
     """Text pulled out of markup, with the page title when one was found."""
@@ -44,7 +59,7 @@ class Extracted:
 def _parse(markup: str) -> lxml.html.HtmlElement | None:
     """Parse ``markup`` and drop the unsafe elements; None when there is nothing to parse."""
     try:
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", xml_safe(markup), count=1))
     except (lxml.etree.ParserError, ValueError):
         return None
     for node in tree.xpath(_UNSAFE_XPATH):
@@ -73,7 +88,17 @@ _NO_DATE_SEARCH = {"extensive_search": False, "original_date": False}
 
 
 def extract_html(markup: str) -> Extracted:
-    """Main text and title of an HTML page; empty text when nothing readable is left."""
+    """Main text and title of an HTML page; empty text when nothing readable is left.
+
+    ``Unextractable`` when the extractors fail on it whatever is done (an input fault, not a bug).
+    """
+    try:
+        return _extract_html(markup)
+    except (ValueError, lxml.etree.LxmlError) as exc:
+        raise Unextractable(f"{type(exc).__name__}: {exc}") from None
+
+
+def _extract_html(markup: str) -> Extracted:
     tree = _parse(markup)
     if tree is None:
         return Extracted(text="", title="", extractor="lxml")
@@ -105,7 +130,10 @@ def strip_markup(text: str) -> tuple[str, str]:
     """
     if _TAG.search(text):
         tree = _parse(f"<html><body>{text}</body></html>")
-        return (_flatten(tree) if tree is not None else ""), "lxml"
+        try:
+            return (_flatten(tree) if tree is not None else ""), "lxml"
+        except (ValueError, lxml.etree.LxmlError) as exc:
+            raise Unextractable(f"{type(exc).__name__}: {exc}") from None
     if _ENTITY.search(text):
         return html.unescape(text), "plain"
     return text, "plain"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from services.clean.extract import extract_html, strip_markup
+from services.clean.extract import Unextractable, extract_html, strip_markup
 from services.clean.language import detect_language
 from services.clean.normalise import count_words, normalise_line, normalise_paragraphs
 from services.common.events.facts import CleanArticle
@@ -57,12 +57,19 @@ def _first_sentence(text: str) -> str:
 def clean(article: ArticleIngestedV1) -> CleanArticle:
     """Extract and normalise the main text of ``article`` and identify its language.
 
-    Raises ``Rejection(EMPTY_TEXT)`` when neither text nor title is left. A headline
+    Raises ``Rejection(EMPTY_TEXT)`` when neither text nor title is left, or when the markup cannot
+    be turned into text at all. A headline
     without a body is kept, with the headline as its text, so that search finds it.
     """
-    raw, page_title, extractor = _main_text(article)
+    try:
+        raw, page_title, extractor = _main_text(article)
+        title_text = strip_markup(article.title or "")[0]
+    except Unextractable as exc:  # rejected once with the reason: no retry can help
+        raise Rejection(
+            RejectReason.EMPTY_TEXT, f"no text could be extracted from the markup: {exc}"
+        ) from None
     paragraphs = normalise_paragraphs(raw)
-    title = normalise_line(strip_markup(article.title or "")[0]) or normalise_line(page_title)
+    title = normalise_line(title_text) or normalise_line(page_title)
     if title and paragraphs and paragraphs[0].casefold() == title.casefold():
         # Extractors and CMS exports often repeat the headline as the first line.
         paragraphs = paragraphs[1:]

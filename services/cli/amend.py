@@ -16,7 +16,7 @@ from typing import Any
 
 from services import readstore
 from services.cli.output import emit_json, fail
-from services.common import connection
+from services.common import connection, identity
 from services.common.envelope import Envelope
 from services.common.rejection import Rejection
 from services.common.settings import Settings
@@ -69,6 +69,7 @@ def _publish(settings: Settings, event: Envelope, as_json: bool, what: str) -> i
     async def run() -> str:
         client = connection.client(connection.redis_url(settings))
         try:
+            await identity.bind(client, settings)
             await ensure_topology(client, settings.names)
             return await send(client, settings.names, event)
         finally:

@@ -15,7 +15,7 @@ from services import readstore
 from services.cli import render
 from services.cli.output import emit_json, fail
 from services.cli.supervisor import Supervisor
-from services.common import connection, server
+from services.common import connection, identity, server
 from services.common.settings import Settings
 from services.common.topology import ensure_topology
 from services.projector import queries
@@ -52,6 +52,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings, ensure_server: Callab
 async def _publish(settings: Settings, seeds: Path) -> PublishReport:
     client = connection.client(connection.redis_url(settings))
     try:
+        await identity.bind(client, settings)
         await ensure_topology(client, settings.names)
         return await publish(client, settings.names, read_paths([str(seeds)]))
     finally:

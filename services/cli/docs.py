@@ -37,6 +37,7 @@ WRITES: dict[str, tuple[str, ...]] = {
 #: Event types people and tools publish to the submitted stream (newsfacts publish, correct, retract).
 PUBLISHED = ("article.submitted", "article.corrected", "article.retracted")
 REPROCESS = "article.reprocess_requested"
+DISCARD = "article.discarded"
 #: Stages ``newsfacts replay reprocess --stage`` can ask to run again.
 REPROCESSABLE: tuple[str, ...] = STAGES[1:]
 SERVER = (
@@ -168,6 +169,17 @@ def _operations(settings: Settings, accepts: dict[str, frozenset[str]]) -> dict[
             f"{names.stream(source)} again.",
             None,
         )  # fmt: skip
+        op(
+            f"{stage}-discard", "receive", f"dlq-{stage}",
+            f"newsfacts dlq discard removes a dead letter of {stage} and appends what was parked behind it "
+            f"to {names.stream(source)} again, atomically with the article.discarded it records.",
+            None,
+        )  # fmt: skip
+    op(
+        "discard", "send", "rejected",
+        "newsfacts dlq discard ID --reason TEXT records which dead letter was discarded, why and by whom.",
+        _current([DISCARD]),
+    )  # fmt: skip
     for stage in REPROCESSABLE:
         op(
             f"reprocess-{stage}", "send", STAGE_INPUT[stage],

@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from services.archive import open_archive
 from services.cli import render
-from services.cli.output import emit_json, fail
+from services.cli.output import emit_json, fail, say
 from services.common import connection, server
 from services.common.envelope import Envelope, read_data
 from services.common.events.amendments import ArticleCorrectedV1, ArticleRetractedV1
@@ -53,9 +53,9 @@ def cmd_article(args: argparse.Namespace, settings: Settings, conn: Connection) 
             out["history"] = [_item_json(i, events.get((i.stream, i.entry_id))) for i in items]
         emit_json(out)
         return 0
-    print(_text(args.article_id, view, gone))
+    say(_text(args.article_id, view, gone))
     if args.history:
-        print(render_history(items, events))
+        say(render_history(items, events))
     return 0
 
 

@@ -56,6 +56,7 @@ def _label(node: LineageNode) -> str:
         "reprocess_requested": "reprocess requested",
         "submitted": "submission",
         "corrected": "correction",
+        "discarded": "dead letter discarded",
     }
     return labels.get(short, short)
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from services.archive.store import ArchiveCorrupt, ArchiveUnavailable
@@ -31,11 +32,15 @@ from services.cli import (
 )
 from services.cli.output import fail
 from services.common import connection
+from services.common.identity import EXIT_MISMATCH, LogMismatch
 from services.common.server import ServerUnavailable
 from services.common.settings import Settings
+from services.projector.logbinding import EXIT_STORE, StoreOfAnotherLog
 from services.readstore.errors import SchemaTooNew, StoreUnavailable
 
 Command = Callable[[argparse.Namespace, Settings], int]
+#: Exit code of a command whose write the server refused for want of memory (maxmemory, noeviction).
+EXIT_OUT_OF_MEMORY = 6
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,11 +86,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ServerUnavailable, StoreUnavailable) as exc:
         return fail(str(exc), 3)
     except SchemaTooNew as exc:
-        return fail(f"{exc}: run a newsfacts as new as the one that migrated it", 2)
+        return fail(f"{exc}: run a newsfacts as new as the one that migrated it", EXIT_STORE)
     except ArchiveUnavailable as exc:
         return fail(str(exc), 2)
     except (ArchiveCorrupt, LogGap) as exc:
         return fail(f"the log cannot be read whole: {exc}", 1)
+    except OutOfMemoryError:
+        return fail(
+            "the server is out of memory (maxmemory reached) and refused the write: free memory or raise "
+            "maxmemory, then run the command again (what was already sent stays in the log; a submission "
+            "sent twice is recorded as a duplicate, not processed again)",
+            EXIT_OUT_OF_MEMORY,
+        )
+    except LogMismatch as exc:
+        return fail(str(exc), EXIT_MISMATCH)
+    except StoreOfAnotherLog as exc:
+        return fail(str(exc), EXIT_STORE)
     except (RedisConnectionError, RedisTimeoutError) as exc:
         where = (
             connection.redact(settings.redis_url.get_secret_value())

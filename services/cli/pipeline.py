@@ -9,16 +9,18 @@ import importlib
 import signal
 import sys
 import time
+from dataclasses import asdict
 from typing import Any
 
 from services.cli import demo
-from services.cli.output import emit_json, fail, table
+from services.cli.output import emit_json, fail, printable, table
 from services.cli.supervisor import ROLES, Supervisor, parse_scale
-from services.common import connection, server
+from services.common import connection, identity, server
 from services.common.logging import JsonLines, configure_logging, logs_as_json
 from services.common.settings import Settings
 from services.common.status import as_json, stream_status
 from services.common.topology import ensure_topology
+from services.projector import health
 from services.publish.publisher import publish
 from services.publish.sources import SourceError, check_paths, read_paths
 
@@ -50,6 +52,14 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         return fail(str(exc))
     started = _ensure_server(settings)
+    try:
+        asyncio.run(
+            identity.bind_configured(settings)
+        )  # a log whose metadata does not fit is refused before any worker
+    except BaseException:
+        if started:
+            server.stop_server(settings)
+        raise
     output = None
     if logs_as_json(settings):  # every line `up` and its workers print becomes a JSON object
         output = JsonLines(sys.stderr.buffer, "warning", stage="up")
@@ -79,14 +89,15 @@ def _watch(settings: Settings, supervisor: Supervisor, *, manage_server: bool) -
         if manage_server and server.running(settings) is None:
             print("newsfacts: the embedded server is down; restarting it", file=sys.stderr, flush=True)
             server.ensure_server(settings)
-        for role, code in supervisor.restart_dead():
-            print(f"newsfacts: worker {role} exited with {code}; restarted it", file=sys.stderr, flush=True)
+        for note in supervisor.restart_dead():
+            print(f"newsfacts: {note}", file=sys.stderr, flush=True)
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> Any:
         client = connection.client(connection.redis_url(settings))
         try:
+            await identity.bind(client, settings)
             await ensure_topology(client, settings.names)
             limit = None if args.no_wait else settings.max_backlog
             items = read_paths(args.paths, skipped)
@@ -126,13 +137,16 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> Any:
         client = connection.client(connection.redis_url(settings))
         try:
-            return await stream_status(client, settings.names)
+            await identity.check(client, settings)
+            return await stream_status(client, settings.names), await health.read(client, settings.names)
         finally:
             await client.aclose()
 
-    rows = asyncio.run(run())
+    rows, projector = asyncio.run(run())
     if args.json:
-        emit_json(as_json(rows))
+        state = {**asdict(projector), "restarts": projector.restarts}
+        pseudo: dict[str, Any] = {"stream": "projector", "key": settings.names.projector(), "length": None}
+        emit_json([*as_json(rows), {**pseudo, "groups": [], "projector": state}])
         return 0
     lines = []
     for row in rows:
@@ -145,6 +159,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
             lines.append([row.stream, str(row.length), g.name, lag, *cells])
     headers = ["stream", "length", "group", "lag", "pending", "max deliveries", "dead letters", "consumers"]
     print(table(lines, headers))
+    print(f"projector: {printable(projector.summary())}")
     return 0
 
 

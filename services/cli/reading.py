@@ -7,25 +7,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from services import readstore
 from services.cli import history, render
-from services.cli.output import emit_json, fail
+from services.cli.output import emit_json, fail, say
+from services.cli.storeaccess import NoReadModels, StoreUnusable, open_store
 from services.common.settings import Settings
 from services.projector import queries
+from services.projector.logbinding import EXIT_STORE
 from services.projector.sqlconn import Connection
 from services.projector.views import View
 from services.publish.sources import SourceError, read_paths
-
-NoReadModels = readstore.NoReadModels
-
 
 V = TypeVar("V", bound=View)
 
 
 @contextmanager
 def store_connection(settings: Settings, override: str | None = None) -> Iterator[Connection]:
-    """A read-only connection to the live read models, or to ``override``; ``NoReadModels`` if none."""
-    with readstore.reader(settings, override) as conn:
+    """A read-only connection to the live read models, or to ``override`` (see ``storeaccess``)."""
+    with open_store(settings, override) as conn:
         yield conn
 
 
@@ -35,7 +33,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         emit_json([h.to_dict() for h in hits])
     else:
-        print(render.hits(hits) if hits else f"no article matches {args.query!r}")
+        say(render.hits(hits) if hits else f"no article matches {args.query!r}")
     return 0
 
 
@@ -51,7 +49,7 @@ def show(args: argparse.Namespace, found: V | None, as_text: Callable[[V], str],
     if args.json:
         emit_json(found.to_dict())
     else:
-        print(as_text(found))
+        say(as_text(found))
     return 0
 
 
@@ -71,13 +69,13 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
             if args.json:
                 emit_json([a.to_dict() for a in articles])
             else:
-                print(render.topic_articles(args.topic, articles))
+                say(render.topic_articles(args.topic, articles))
             return 0
         counts = queries.topics(conn)
     if args.json:
         emit_json([c.to_dict() for c in counts])
     else:
-        print(render.topics(counts))
+        say(render.topics(counts))
     return 0
 
 
@@ -93,7 +91,7 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
         run = run_inline(item.raw, max_article_bytes=settings.max_article_bytes)
         results.append({"origin": item.origin, "events": [e.model_dump(mode="json") for e in run.events]})
         if not args.json:
-            print(render.analysis(item.origin, run))
+            say(render.analysis(item.origin, run))
     if args.json:
         emit_json(results if len(results) != 1 else results[0])
     return 0
@@ -107,6 +105,8 @@ def guard(handler: Any) -> Any:
             return int(handler(args, settings))
         except NoReadModels as exc:
             return fail(str(exc), 1)
+        except StoreUnusable as exc:
+            return fail(str(exc), EXIT_STORE)
 
     return run
 

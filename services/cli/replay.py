@@ -13,9 +13,9 @@ from services import readstore
 from services.archive import open_archive
 from services.cli import reprocess
 from services.cli.output import emit_json, fail
-from services.common import connection
+from services.common import connection, identity
 from services.common.settings import Settings
-from services.projector import generations
+from services.projector import generations, logbinding
 from services.projector.checksum import checksum
 from services.readstore.rebuilds import Target
 from services.replay.log import parse_until, total_entries
@@ -40,8 +40,13 @@ async def _rebuild(
     started = time.perf_counter()
     archive = open_archive(settings)
     try:
+        log = await identity.bind(client, settings)
+        archive.check_log(log.log_id)
+        if switch:
+            _check_live(settings, log.log_id)  # never replace another log's read models
         progress = Progress(await total_entries(client, settings.names, archive))
         with target.open() as store:
+            logbinding.record_log_id(store.connection, log.log_id)
             events = rebuild_from(
                 url, settings.names, store, until=until, batch=batch, progress=progress, bad=bad,
                 archive=archive,
@@ -63,6 +68,12 @@ async def _rebuild(
     if switch:
         target.switch()
     return report
+
+
+def _check_live(settings: Settings, log_id: str) -> None:
+    with readstore.reader_if_any(settings) as conn:
+        if conn is not None:
+            logbinding.check_log_id(conn, log_id, readstore.describe(settings))
 
 
 def peak_rss_mb() -> dict[str, float]:

@@ -20,7 +20,7 @@ from typing import Any
 from services import readstore
 from services.archive import open_archive
 from services.cli.output import emit_json, fail
-from services.common import connection
+from services.common import connection, identity
 from services.common.names import STAGES as ORDER
 from services.common.settings import Settings
 from services.common.stage import Stage
@@ -94,6 +94,7 @@ def cmd_reprocess(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> ReprocessReport:
         client = connection.client(connection.redis_url(settings))
         try:
+            await identity.bind(client, settings)
             archive = open_archive(settings)
             return await reprocess(client, settings.names, stage, selection, reason=reason, archive=archive)
         finally:

@@ -1,4 +1,9 @@
-"""Runs worker processes for ``up`` and ``demo``: one OS process per stage copy, stopped gracefully."""
+"""Runs worker processes for ``up`` and ``demo``: one OS process per stage copy, stopped gracefully.
+
+A child that exits is started again after a backoff: 1 s, doubling to 60 s while it keeps
+crashing, back to 1 s once a run lasted a healthy minute; a crash loop (a full disk, a read-only
+store) costs one start a minute, and ``up`` says each time when the next attempt is.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,29 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from services.common.logging import JsonLines
 from services.common.names import STAGES
 
 ROLES: tuple[str, ...] = (*STAGES, "projector", "archiver")
+#: The first restart's delay, doubled at each crash up to the longest.
+BACKOFF_FIRST_S = 1.0
+BACKOFF_MAX_S = 60.0
+#: A child that ran this long was healthy: its next crash starts the backoff again from the first.
+HEALTHY_S = 60.0
+
+
+@dataclass
+class Child:
+    """One child process slot: its role, its current process, and its restart backoff."""
+
+    role: str
+    proc: subprocess.Popen[bytes]
+    started: float
+    delay: float = BACKOFF_FIRST_S
+    restart_at: float | None = None  # set while it is dead and waiting for its restart
+    restarts: int = 0
 
 
 class Supervisor:
@@ -23,7 +46,7 @@ class Supervisor:
         self, scale: Mapping[str, int], *, quiet: bool = False, output: JsonLines | None = None
     ) -> None:
         self._scale = {role: scale.get(role, 1) for role in ROLES}
-        self._children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self._children: list[Child] = []
         self._quiet = quiet
         #: In JSON mode, where every line the children print goes (JSON lines kept, others wrapped).
         self._output = output
@@ -31,7 +54,7 @@ class Supervisor:
     def start(self) -> None:
         for role, copies in self._scale.items():
             for _ in range(copies):
-                self._children.append((role, self._spawn(role)))
+                self._children.append(Child(role, self._spawn(role), time.monotonic()))
 
     def _spawn(self, role: str) -> subprocess.Popen[bytes]:
         cmd = [sys.executable, "-m", "services.cli", "worker", role]
@@ -50,27 +73,40 @@ class Supervisor:
             for raw in proc.stdout:
                 output.line(raw, role=role, pid=proc.pid)
 
-    def restart_dead(self) -> list[tuple[str, int]]:
-        """Start a new process for every child that exited; return (role, exit code) of those."""
-        restarted = []
-        for n, (role, proc) in enumerate(self._children):
-            code = proc.poll()
-            if code is not None:
-                restarted.append((role, code))
-                self._children[n] = (role, self._spawn(role))
-        return restarted
+    def restart_dead(self, now: float | None = None) -> list[str]:
+        """Restart children that exited, each once its backoff has passed; return what to tell the user."""
+        now = time.monotonic() if now is None else now
+        notes = []
+        for child in self._children:
+            if child.restart_at is None:
+                code = child.proc.poll()
+                if code is None:
+                    continue
+                if now - child.started >= HEALTHY_S:
+                    child.delay = BACKOFF_FIRST_S
+                child.restart_at = now + child.delay
+                notes.append(
+                    f"worker {child.role} exited with {code}; restarting it in {child.delay:g} s "
+                    f"(restart {child.restarts + 1}; the delay doubles up to {BACKOFF_MAX_S:g} s while it "
+                    "keeps failing)"
+                )
+                child.delay = min(child.delay * 2, BACKOFF_MAX_S)
+            elif now >= child.restart_at:
+                child.proc, child.started, child.restart_at = self._spawn(child.role), now, None
+                child.restarts += 1
+        return notes
 
     def describe(self) -> str:
         return ", ".join(f"{role}x{n}" if n > 1 else role for role, n in self._scale.items() if n)
 
     def stop(self, timeout: float = 30.0) -> dict[str, int | None]:
         """SIGTERM every child, wait up to ``timeout``, SIGKILL the rest; return exit codes."""
-        for _, proc in self._children:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+        for child in self._children:
+            if child.proc.poll() is None:
+                child.proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + timeout
         codes: dict[str, int | None] = {}
-        for n, (role, proc) in enumerate(self._children):
+        for n, (role, proc) in enumerate((c.role, c.proc) for c in self._children):
             try:
                 codes[f"{role}#{n}"] = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

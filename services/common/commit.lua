@@ -1,4 +1,4 @@
--- Append a stage's outputs and acknowledge its input in one atomic step.
+-- Append a stage's outputs and acknowledge its input in one atomic step (redrive.lua is prepended).
 --
 -- KEYS[1]  input stream     KEYS[2]  guard hash     KEYS[3]  parked hash     KEYS[4]  dead-letter stream
 -- KEYS[5]  order key of the subject at this stage (unused without a subject)
@@ -32,17 +32,12 @@ local held = ARGV[5] ~= '' and redis.call('HGET', KEYS[3], ARGV[5])
 local release = held and held == 'holding:' .. ARGV[2]
 if held and not release then
   if ARGV[2] ~= '' then
-    local payload = ''
-    local rows = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
-    if rows[1] then
-      local fields = rows[1][2]
-      for i = 1, #fields, 2 do
-        if fields[i] == 'event' then payload = fields[i + 1] end
-      end
-    end
-    redis.call('XADD', KEYS[4], '*', 'stage', ARGV[6], 'status', 'parked', 'reason', 'parked',
+    local original = entry_copy(KEYS[1], ARGV[2])
+    local letter = {'stage', ARGV[6], 'status', 'parked', 'reason', 'parked',
       'error', 'waits behind an earlier dead letter', 'attempts', 0, 'time', ARGV[7],
-      'entry_id', ARGV[2], 'subject', ARGV[5], 'event', payload)
+      'entry_id', ARGV[2], 'subject', ARGV[5], 'event', letter_field(original, 'entry:event')}
+    for _, x in ipairs(original) do letter[#letter + 1] = x end
+    redis.call('XADD', KEYS[4], '*', unpack(letter))
     redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
   end
   return 3
@@ -114,18 +109,6 @@ if ARGV[2] ~= '' then
 end
 if release then
   redis.call('HDEL', KEYS[3], ARGV[5])
-  for _, row in ipairs(redis.call('XRANGE', KEYS[4], '-', '+')) do
-    local f = row[2]
-    local subject, state, payload = '', '', ''
-    for i = 1, #f, 2 do
-      if f[i] == 'subject' then subject = f[i + 1]
-      elseif f[i] == 'status' then state = f[i + 1]
-      elseif f[i] == 'event' then payload = f[i + 1] end
-    end
-    if subject == ARGV[5] and state == 'parked' then
-      redis.call('XADD', KEYS[1], '*', 'event', payload)
-      redis.call('XDEL', KEYS[4], row[1])
-    end
-  end
+  redrive_parked(KEYS[1], KEYS[4], ARGV[5])
 end
 return status

@@ -9,7 +9,6 @@ and a redelivered input appends nothing. One batch is one pipelined round trip.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import Any
 
 from redis.asyncio import Redis
@@ -17,8 +16,9 @@ from redis.exceptions import NoScriptError
 
 from services.common.envelope import Envelope, encode, now_rfc3339
 from services.common.names import Names, text
+from services.common.scripts import lua
 
-_SCRIPT = files("services.common").joinpath("commit.lua").read_text()
+_SCRIPT = lua("commit")
 STATUS = {1: "new", 0: "already_done", 2: "duplicate", 3: "parked", 4: "reasserted"}
 #: How long a stage remembers an article's last commit, to put a late commit of an older entry
 #: back in order (commit.lua). Concurrent consumers and reclaims settle within minutes.

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Any
 
 from redis.asyncio import Redis
 
 from services.common.envelope import now_rfc3339
 from services.common.names import STAGES, Names, text
+from services.common.scripts import lua
 
-_BURY = files("services.common").joinpath("deadletter.lua").read_text()
-_RETRY = files("services.common").joinpath("retry.lua").read_text()
-_HOLD = files("services.common").joinpath("hold.lua").read_text()
+_BURY = lua("deadletter")
+_RETRY = lua("retry")
+_HOLD = lua("hold")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,18 @@ class DeadLetterQueue:
             eid: int(rows[0]["times_delivered"]) if rows else 1 for eid, rows in zip(ids, found, strict=True)
         }
 
+    async def defer(self, failures: list[Failure], deliveries: int) -> None:
+        """Leave failures pending with their delivery count set to ``deliveries`` (their dead-lettering
+        was refused: the server is out of memory), so the count never passes the limit meanwhile."""
+        for f in failures:
+            eid = text(f.entry_id)
+            rows = await self._client.xpending_range(self._keys[0], self._group, min=eid, max=eid, count=1)
+            if rows:
+                owner: Any = rows[0]["consumer"]
+                await self._client.xclaim(
+                    self._keys[0], self._group, owner, 0, [eid], retrycount=deliveries, justid=True
+                )
+
     async def hold(self, failures: list[Failure]) -> None:
         """Hold each failing entry's article so its later entries wait behind it while it is retried."""
         for f in failures:
@@ -144,9 +156,7 @@ async def retry(client: Redis, names: Names, key: str | None) -> int:
     moved = 0
     for stage, subject, group in _by_subject(letters):
         keys = [names.input_stream(stage), names.dlq(stage), names.parked(stage)]
-        args: list[Any] = [subject]
-        for d in group:
-            args += [d.id, d.event]
+        args: list[Any] = [subject, *(d.id for d in group)]
         moved += int(await script(keys=keys, args=args))
     return moved
 

@@ -23,6 +23,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from services.common.private import SERVER_UMASK
 from services.common.server import ServerUnavailable, base_config, find_binary, wait_gone
 
 MASTERS = 3
@@ -141,7 +142,9 @@ def _start_node(binary: str, directory: Path, port: int, bus: int, node_timeout_
     ]
     conf = directory / "server.conf"
     conf.write_text("\n".join(lines) + "\n")
-    result = subprocess.run([binary, str(conf)], capture_output=True, text=True, timeout=_START_TIMEOUT_S)
+    result = subprocess.run(
+        [binary, str(conf)], capture_output=True, text=True, timeout=_START_TIMEOUT_S, umask=SERVER_UMASK
+    )
     if result.returncode != 0:
         raise ServerUnavailable(f"{binary} failed to start a cluster node: {result.stderr or result.stdout}")
 

@@ -44,6 +44,7 @@ LOG_STREAMS: tuple[str, ...] = (
 #: Event types that go to a fixed stream whoever emits them.
 TYPE_STREAM: dict[str, str] = {
     "article.rejected": "rejected",
+    "article.discarded": "rejected",
 }
 
 #: The field of a stream entry that carries the event JSON.
@@ -73,6 +74,10 @@ class Names:
     def meta(self) -> str:
         """Hash describing the log as a whole (its partitions and key layout); in no partition."""
         return f"{self.prefix}:meta"
+
+    def projector(self) -> str:
+        """Hash of the projector's health: heartbeat, positions, starts, last error; in no partition."""
+        return f"{self.prefix}:projector"
 
     def stream(self, short: str) -> str:
         """Full key of a log stream, e.g. ``nf:stream:cleaned`` (``nf:{p3-117}:stream:cleaned``)."""

@@ -1,13 +1,14 @@
--- Re-drive dead letters: append their events to the input stream in order, remove them
+-- Re-drive dead letters: append their original entries to the input stream in order, remove them
 -- from the dead-letter stream and release the parked subject, atomically.
 --
 -- KEYS[1] input stream   KEYS[2] dead-letter stream   KEYS[3] parked hash
--- ARGV[1] subject ('' if none), then pairs (dead-letter id, event payload), oldest first.
+-- ARGV[1] subject ('' if none), then the dead-letter ids, oldest first.
 -- Only letters this call removes are re-driven, so two retries racing re-drive each letter once.
 local moved = 0
-for i = 2, #ARGV, 2 do
-  if redis.call('XDEL', KEYS[2], ARGV[i]) == 1 then
-    redis.call('XADD', KEYS[1], '*', 'event', ARGV[i + 1])
+for i = 2, #ARGV do
+  local rows = redis.call('XRANGE', KEYS[2], ARGV[i], ARGV[i])
+  if rows[1] and redis.call('XDEL', KEYS[2], ARGV[i]) == 1 then
+    redis.call('XADD', KEYS[1], '*', unpack(original_fields(rows[1][2])))
     moved = moved + 1
   end
 end

@@ -30,6 +30,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from services.common.private import SERVER_UMASK, private_dir, private_file, write_private
 from services.common.settings import Settings
 
 _START_TIMEOUT_S = 15.0
@@ -102,8 +103,8 @@ def running(settings: Settings) -> EmbeddedServer | None:
 
 def ensure_server(settings: Settings) -> EmbeddedServer:
     """Return the running embedded server, starting one if needed."""
-    directory = server_dir(settings)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
+    directory = private_dir(server_dir(settings))
     with _locked(directory / "server.lock"):
         current = running(settings)
         if current is not None:
@@ -168,7 +169,9 @@ def _start(binary: str, directory: Path, password: str | None, chosen: int | Non
     with os.fdopen(os.open(conf, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
         handle.write("\n".join(lines) + "\n")
     (directory / "server.pid").unlink(missing_ok=True)  # a stale pid from a crashed server would be misread
-    result = subprocess.run([binary, str(conf)], capture_output=True, text=True, timeout=_START_TIMEOUT_S)
+    result = subprocess.run(
+        [binary, str(conf)], capture_output=True, text=True, timeout=_START_TIMEOUT_S, umask=SERVER_UMASK
+    )
     if result.returncode != 0:
         raise ServerUnavailable(f"{binary} failed to start: {result.stderr or result.stdout}".strip())
     deadline = time.monotonic() + _START_TIMEOUT_S
@@ -177,7 +180,7 @@ def _start(binary: str, directory: Path, password: str | None, chosen: int | Non
         server = EmbeddedServer(pid or 0, port, binary, directory, password)
         if pid and _answers(server):
             state = {"pid": pid, "port": port, "binary": binary, "directory": str(directory)}
-            (directory / "server.json").write_bytes(orjson.dumps(state))
+            write_private(directory / "server.json", orjson.dumps(state))
             return server
         time.sleep(0.05)
     raise ServerUnavailable(f"{binary} did not answer within {_START_TIMEOUT_S}s; see {directory}/server.log")
@@ -250,7 +253,7 @@ def wait_gone(pid: int, timeout: float = 10.0) -> None:
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
+    with private_file(path).open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

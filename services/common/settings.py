@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     max_deliveries: int = Field(
         default=5, ge=1, le=1000, description="Deliveries of a failing entry before it is dead-lettered."
     )
+    consumer_prune_ms: int = Field(
+        default=3_600_000,
+        ge=100,
+        description="Consumers idle this long with nothing pending (killed workers) leave their group (ms).",
+    )
     max_backlog: int = Field(
         default=20_000,
         ge=1,

@@ -23,12 +23,13 @@ from faststream import AckPolicy, FastStream
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError, ResponseError
+from redis.exceptions import ConnectionError, OutOfMemoryError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from services.archive import open_archive
-from services.common import connection
+from services.common import connection, identity
 from services.common.committer import Committer, Outcome
+from services.common.consumers import prune_forever
 from services.common.deadletter import DeadLetterQueue, Failure
 from services.common.logging import BROKER_LOGGER, STOPPING
 from services.common.names import STAGE_INPUT, text
@@ -83,8 +84,17 @@ class RedisSink:
     async def fail(self, failures: list[Failure]) -> int:
         attempts = await self._dlq.deliveries(f.entry_id for f in failures)
         due = [f for f in failures if f.permanent or attempts.get(text(f.entry_id), 1) >= self._max]
-        await self._dlq.bury(due, attempts)
-        await self._dlq.hold([f for f in failures if f not in due])
+        try:
+            await self._dlq.bury(due, {eid: min(n, self._max) for eid, n in attempts.items()})
+            await self._dlq.hold([f for f in failures if f not in due])
+        except OutOfMemoryError:
+            # The dead-letter write itself is refused: keep them pending at one delivery short of the
+            # limit, so the next delivery (once memory returns) dead-letters them with an honest count.
+            await self._dlq.defer(due, self._max - 1)
+            structlog.get_logger().warning(
+                "server out of memory: dead-lettering deferred until it has room", entries=len(due)
+            )
+            return 0
         return len(due)
 
 
@@ -195,11 +205,18 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
     async def lifespan() -> AsyncIterator[None]:
         try:
             STOPPING.clear()
+            await identity.bind(client, settings)  # before any stream exists: a new log is not adopted
             await ensure_topology(client, names)
             await client.sadd(names.guard_versions(stage.name), stage.version)  # the archiver drops guards
             stage.warm_up()
             log.info("worker starting", redis=connection.redact(url), stream=names.input_stream(stage.name))
-            yield
+            pruner = asyncio.create_task(
+                prune_forever(client, stream, group, settings.consumer_prune_ms, consumer, log)
+            )
+            try:
+                yield
+            finally:
+                pruner.cancel()
             await _leave_group(client, stream, group, consumer)
         finally:
             await client.aclose()

@@ -16,6 +16,8 @@ import contextlib
 import signal
 import socket
 import time
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +30,10 @@ from redis.typing import KeyT, StreamIdT
 from services import readstore
 from services.archive import open_archive
 from services.archive.tiers import behind_trim
-from services.common import connection
+from services.common import connection, identity
 from services.common.names import LOG_STREAMS, text
 from services.common.settings import Settings
-from services.projector import generations
+from services.projector import generations, health, logbinding
 from services.projector.entries import LogEntry, Undecodable, to_entry
 from services.projector.store import ReadModelStore
 from services.readstore.errors import StoreUnavailable
@@ -92,6 +94,9 @@ class Projector:
         if not behind_trim(self._store.positions(), trimmed):
             return
         archive = open_archive(self._settings)
+        found = await identity.read(client, self._settings.names)
+        if found is not None:
+            archive.check_log(found.log_id)
         self._log.info("store is behind the hot tier; catching up from the archive", archive=archive.url)
         applied = await replay_into(client, self._settings.names, self._store, archive=archive)
         self._log.info("caught up from the archive", applied=applied)
@@ -102,13 +107,19 @@ class Projector:
         cursors: dict[KeyT, StreamIdT] | None = None
         count, block = self._settings.batch_size * 5, self._settings.block_ms
         linger_from = self._settings.batch_size
-        pause = 0.1
+        pause, beat_at = 0.1, 0.0
         while not self._stop.is_set():
             try:
                 if cursors is None:  # first register (so nothing is trimmed under us), then catch up
+                    log = await identity.bind(client, self._settings)
+                    logbinding.record_log_id(store.connection, log.log_id)  # refuses another log's store
                     await self._register(client)
                     await self._catch_up(client)
                     cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
+                if time.monotonic() - beat_at >= 1.0:  # the heartbeat status and readers look at
+                    at = {s: str(cursors.get(names.stream(s), "0-0")) for s in LOG_STREAMS}
+                    await health.beat(client, names, at)
+                    beat_at = time.monotonic()
                 reply: Any = await self._read(client.xread(cursors, count=count, block=block))
             except (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError) as exc:
                 self._log.warning("server unreachable; retrying", error=str(exc), retry_in_s=pause)
@@ -185,18 +196,17 @@ async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> No
     stopping = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
+    await _tell(settings, lambda c: health.started(c, settings.names, readstore.describe(settings)))
     if readstore.is_postgres(settings.read_store_url):  # one store; no generation files to follow
-        app = projector_app(settings)
-        stopper = asyncio.create_task(stopping.wait())
-        stopper.add_done_callback(lambda _: app.exit())
-        try:
-            await app.run()
-        finally:
-            stopper.cancel()
+        await _run_one(settings, stopping)
         return
     while True:
-        path = generations.current(settings)
-        app = projector_app(settings, path)
+        try:
+            path = generations.current(settings)
+            app = projector_app(settings, path)
+        except Exception as exc:
+            await _tell(settings, partial(health.failed, names=settings.names, error=exc))
+            raise
 
         async def watch(app: Projector = app, path: Path = path) -> None:
             while generations.current(settings) == path:
@@ -208,6 +218,9 @@ async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> No
         watcher = asyncio.create_task(watch())
         try:
             await app.run()
+        except Exception as exc:
+            await _tell(settings, partial(health.failed, names=settings.names, error=exc))
+            raise
         finally:
             watcher.cancel()
         if stopping.is_set() or generations.current(settings) == path:
@@ -215,3 +228,35 @@ async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> No
         log.info(
             "read models switched; continuing on the new generation", store=str(generations.current(settings))
         )
+
+
+async def _run_one(settings: Settings, stopping: asyncio.Event) -> None:
+    """The projector of a store that has no generation files (PostgreSQL), until ``stopping``."""
+    try:
+        app = projector_app(settings)
+    except Exception as exc:
+        await _tell(settings, partial(health.failed, names=settings.names, error=exc))
+        raise
+    stopper = asyncio.create_task(stopping.wait())
+    stopper.add_done_callback(lambda _: app.exit())
+    try:
+        await app.run()
+    except Exception as exc:
+        await _tell(settings, partial(health.failed, names=settings.names, error=exc))
+        raise
+    finally:
+        stopper.cancel()
+
+
+async def _tell(settings: Settings, say: Callable[[Redis], Awaitable[None]]) -> None:
+    """Record a start or the error the projector stops on where ``status`` shows it (best effort)."""
+    try:
+        client = connection.client(connection.redis_url(settings))
+    except Exception:  # noqa: BLE001 - no server to tell: the error still reaches the log and the exit code
+        return
+    try:
+        await say(client)
+    except (redis_errors.RedisError, OSError):
+        pass
+    finally:
+        await client.aclose()

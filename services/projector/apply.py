@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from services.common.envelope import read_data
 from services.common.events.amendments import ArticleCorrectedV1, ArticleRetractedV1
-from services.common.events.control import ArticleReprocessRequestedV1
+from services.common.events.control import ArticleDiscardedV1, ArticleReprocessRequestedV1
 from services.common.events.facts import (
     ArticleClassifiedV2,
     ArticleCleanedV1,
@@ -214,6 +214,15 @@ def apply_corrected(work: Work, entry: LogEntry) -> None:
     work.insert(sql.AMENDMENT, row, (event.type,))
 
 
+def apply_discarded(work: Work, entry: LogEntry) -> None:
+    """A dead letter discarded by an operator: kept for the record (history, lineage), counted."""
+    data, event = _data(entry, ArticleDiscardedV1), entry.event
+    note = f"{data.stage} dead letter {data.dead_letter_id} ({data.failure}): {data.reason}"
+    row = (event.id, event.subject or "", "discard", f"{note}, by {data.discarded_by}", event.time,
+           event.correlationid)  # fmt: skip
+    work.insert(sql.AMENDMENT, row, (event.type,))
+
+
 #: event type -> the function that applies it.
 APPLY: dict[str, Callable[[Work, LogEntry], None]] = {
     "article.submitted": apply_submitted,
@@ -227,4 +236,5 @@ APPLY: dict[str, Callable[[Work, LogEntry], None]] = {
     "article.reprocess_requested": apply_reprocess_requested,
     "article.retracted": apply_retracted,
     "article.corrected": apply_corrected,
+    "article.discarded": apply_discarded,
 }

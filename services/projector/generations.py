@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from services.common.private import private_dir
 from services.common.settings import Settings
 
 
@@ -26,7 +27,7 @@ def current(settings: Settings) -> Path:
         return link.parent / os.readlink(link)
     if link.exists():  # a plain file from before generations: it is the live store
         return link
-    link.parent.mkdir(parents=True, exist_ok=True)
+    _private_folder(settings)
     first = next_generation(settings)
     switch(settings, first)
     return first
@@ -34,11 +35,18 @@ def current(settings: Settings) -> Path:
 
 def next_generation(settings: Settings) -> Path:
     """A fresh file name for the next generation (not created)."""
-    folder = settings.readmodel_path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _private_folder(settings)
     pattern = _pattern(settings)
     numbers = [int(m[1]) for p in folder.iterdir() if (m := pattern.match(p.name))]
     return folder / f"{settings.prefix}.g{max(numbers, default=0) + 1}.sqlite"
+
+
+def _private_folder(settings: Settings) -> Path:
+    """The read models' folder, created private (0700) inside the private data directory."""
+    folder = settings.readmodel_path.parent
+    if folder.parent == settings.data_dir:
+        private_dir(settings.data_dir)
+    return private_dir(folder)
 
 
 def switch(settings: Settings, target: Path) -> Path | None:

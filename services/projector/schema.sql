@@ -12,6 +12,13 @@ CREATE TABLE IF NOT EXISTS positions (
     seq INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- Which log this store is a fold of (key 'log_id': the log's identity, services/common/identity.py);
+-- a store never takes the facts of another log (services/projector/logbinding.py).
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- One row per article, created by whichever of its events arrives first.
 CREATE TABLE IF NOT EXISTS articles (
     article_id TEXT PRIMARY KEY,

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from services.common.names import LOG_STREAMS
+from services.common.private import private_file
 from services.projector.bulk import Deferred, begin_load, finish_load
 from services.projector.checksum import checksum
 from services.projector.entries import ZERO, EntryKey, LogEntry, Undecodable, format_key
@@ -50,6 +51,7 @@ class ReadModelStore:
         the full-text index, secondary indexes, story links and orphan removal wait until
         ``settle()`` (``bulk.py``), which also makes it an ordinary store before it is switched in.
         """
+        private_file(path)  # 0600 whatever the umask; SQLite gives its -wal and -shm the same mode
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         deferred = None
         try:

@@ -12,7 +12,7 @@ import pytest
 from services.projector.store import ReadModelStore
 from services.projector.synthetic import ArticleSpec, LogBuilder, article_events
 from tests.e2e.conftest import Cli, eventually
-from tests.e2e.test_cli import projected, stop
+from tests.e2e.test_cli import projected, publish_one, stop
 
 ARTICLE = {
     "title": "United win the final",
@@ -40,10 +40,7 @@ def test_a_user_corrects_inspects_and_retracts_an_article(cli: Cli, tmp_path: Pa
     (tmp_path / "fixed.json").write_bytes(orjson.dumps(CORRECTED))
     up = cli.start("up", log=tmp_path / "up.log")
     try:
-        published = cli.run("publish", str(tmp_path / "article.json"), "--json").json()
-        eventually(lambda: projected(cli, published["correlation_ids"]), "the article to be projected")
-        [hit] = cli.run("search", "Wembley", "--json").json()
-        article_id = hit["article_id"]
+        article_id = publish_one(cli, tmp_path / "article.json", "Wembley")
         first = _article(cli, article_id)
 
         fixed = cli.run(

@@ -46,6 +46,14 @@ def projected(cli: Cli, correlation_ids: list[str]) -> bool:
             return False
 
 
+def publish_one(cli: Cli, path: Path, word: str) -> str:
+    """Publish the article at ``path``, wait until it is projected, and return its id (found by ``word``)."""
+    published = cli.run("publish", str(path), "--json").json()
+    eventually(lambda: projected(cli, published["correlation_ids"]), "the article to be projected")
+    [hit] = cli.run("search", word, "--json").json()
+    return str(hit["article_id"])
+
+
 def run_together(cli: Cli, *commands: tuple[str, ...]) -> list[Result]:
     """Run independent commands at the same time (each one pays the interpreter's start-up)."""
     with ThreadPoolExecutor(len(commands)) as pool:

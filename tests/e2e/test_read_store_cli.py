@@ -139,7 +139,7 @@ def test_a_store_out_of_reach_or_too_new_is_a_clear_error(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """No server at the URL: exit 3 naming the store without its password; a schema migrated by
-    newer code: exit 2 saying so, for the commands and for the projector alike."""
+    newer code: exit 4 (a store this code cannot use) saying so, for the commands and the projector."""
     prefix = f"t{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("NEWSFACTS_PREFIX", prefix)
     monkeypatch.setenv("NEWSFACTS_READ_STORE", "postgresql://reader:pw-never-shown@127.0.0.1:1/news")
@@ -150,7 +150,7 @@ def test_a_store_out_of_reach_or_too_new_is_a_clear_error(
     with readstore.open_store(Settings(read_store=postgres_url, prefix=prefix)) as pg:
         pg.connection.raw.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')")  # type: ignore[attr-defined]
     monkeypatch.setenv("NEWSFACTS_READ_STORE", postgres_url)
-    assert main(["topics"]) == 2
+    assert main(["topics"]) == 4
     assert "newer than this code knows" in capsys.readouterr().err
     env = clean_environment(
         NEWSFACTS_PREFIX=prefix, NEWSFACTS_READ_STORE=postgres_url, REDIS_URL="redis://127.0.0.1:1/0"
@@ -158,4 +158,4 @@ def test_a_store_out_of_reach_or_too_new_is_a_clear_error(
     worker = subprocess.run(
         command("worker", "projector"), env=env, capture_output=True, text=True, timeout=60
     )
-    assert worker.returncode == 2 and "newer than this code knows" in worker.stderr
+    assert worker.returncode == 4 and "newer than this code knows" in worker.stderr

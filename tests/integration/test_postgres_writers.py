@@ -9,8 +9,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from services.projector import queries
+from services.projector import logbinding, queries
 from services.projector.entries import LogEntry
+from services.projector.logbinding import StoreOfAnotherLog
 from services.projector.store import ReadModelStore
 from services.readstore.errors import SchemaTooNew
 from services.readstore.postgres.schema import migrations
@@ -98,3 +99,17 @@ def test_a_bad_password_is_a_clear_error_that_does_not_show_it(postgres_url: str
     with pytest.raises(psycopg.OperationalError) as caught:
         PostgresStore.open(wrong, "newsfacts_never")
     assert "s3cret-pw" not in str(caught.value)
+
+
+def test_a_postgresql_store_is_bound_to_one_log_as_a_sqlite_one_is(postgres_url: str) -> None:
+    """The first writer records the log's id in ``meta``; the same id again is fine, another log's is
+    refused naming both ids and where the store is (database and schema)."""
+    schema = f"newsfacts_t{uuid.uuid4().hex[:12]}"
+    with PostgresStore.open(postgres_url, schema) as store:
+        logbinding.record_log_id(store.connection, "log-a")
+        logbinding.record_log_id(store.connection, "log-a")
+        assert logbinding.recorded_log_id(store.connection) == "log-a"
+        with pytest.raises(StoreOfAnotherLog, match="belongs to log log-a, not to log log-b") as refused:
+            logbinding.record_log_id(store.connection, "log-b")
+        assert f"schema {schema}" in str(refused.value)
+        assert logbinding.recorded_log_id(store.connection) == "log-a"

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from services.clean.logic import TITLE_CHARS, clean
-from services.common.events.intake import ArticleIngestedV1, RejectReason
+from services.cli.output import printable
+from services.common.events.intake import ArticleIngestedV1, ArticleSubmittedV1, RejectReason
 from services.common.rejection import Rejection
+from services.ingest.logic import ingest
 
 SEED = Path(__file__).parents[2] / "seeds" / "000_xiaomi_ev_mass_production.txt"
 
@@ -187,3 +189,21 @@ def test_empty_article_is_rejected(fields: dict[str, str]) -> None:
     with pytest.raises(Rejection) as caught:
         clean(_ingested(**fields))
     assert caught.value.reason is RejectReason.EMPTY_TEXT
+
+
+def test_control_characters_beside_markup_are_dropped_not_raised_on() -> None:
+    """ESC, BEL, backspace and NUL next to a <script> used to make lxml raise; now they just go."""
+    article = ingest(
+        ArticleSubmittedV1(
+            title="Bell \x07 rings \x1b[31m",
+            body="Hello \x1b[2J world \x07 bell \x08 back \x00 <script>alert(1)</script> and more text.",
+        )
+    )
+    cleaned = clean(article)
+    assert cleaned.text == "Hello [2J world bell back and more text."
+    assert cleaned.title == "Bell rings [31m"
+
+
+def test_printable_shows_control_characters_instead_of_sending_them() -> None:
+    """What a reader prints from the log cannot clear the screen or ring the bell."""
+    assert printable("a\x1b[2Jb\x07c\x08d\x9be\nf\tg") == "a\u241b[2Jb\ufffdc\ufffdd\ufffde\nf\tg"

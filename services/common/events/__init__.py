@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from services.common.events.amendments import ArticleCorrectedV1, ArticleRetractedV1
-from services.common.events.control import ArticleReprocessRequestedV1
+from services.common.events.control import ArticleDiscardedV1, ArticleReprocessRequestedV1
 from services.common.events.facts import (
     ArticleClassifiedV1,
     ArticleClassifiedV2,
@@ -46,6 +46,7 @@ REGISTRY: dict[tuple[str, int], type[BaseModel]] = {
     ("article.reprocess_requested", 1): ArticleReprocessRequestedV1,
     ("article.retracted", 1): ArticleRetractedV1,
     ("article.corrected", 1): ArticleCorrectedV1,
+    ("article.discarded", 1): ArticleDiscardedV1,
 }
 
 #: event type -> the version this code writes.

@@ -47,6 +47,8 @@ OVERRIDES: dict[str, str] = {
         "INSERT INTO counters VALUES (%s, %s)"
         " ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value"
     ),
+    # Where the store is, for messages (logbinding): the database and schema.
+    "PRAGMA database_list": "SELECT 0, 'main', current_database() || ' schema ' || current_schema()",
     dict(checksum.PARTS)["search"]: (
         f"SELECT d.article_id, {', '.join(f's.{c}' for c in _SEARCH_COLUMNS.split(', '))}"
         " FROM docs AS d JOIN search AS s USING (article_id) ORDER BY d.article_id"
