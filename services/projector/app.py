@@ -234,18 +234,15 @@ async def _run_one(settings: Settings, stopping: asyncio.Event) -> None:
     """The projector of a store that has no generation files (PostgreSQL), until ``stopping``."""
     try:
         app = projector_app(settings)
+        stopper = asyncio.create_task(stopping.wait())
+        stopper.add_done_callback(lambda _: app.exit())
+        try:
+            await app.run()
+        finally:
+            stopper.cancel()
     except Exception as exc:
         await _tell(settings, partial(health.failed, names=settings.names, error=exc))
         raise
-    stopper = asyncio.create_task(stopping.wait())
-    stopper.add_done_callback(lambda _: app.exit())
-    try:
-        await app.run()
-    except Exception as exc:
-        await _tell(settings, partial(health.failed, names=settings.names, error=exc))
-        raise
-    finally:
-        stopper.cancel()
 
 
 async def _tell(settings: Settings, say: Callable[[Redis], Awaitable[None]]) -> None:
