@@ -17,7 +17,7 @@ from services.common.topology import ensure_topology
 from services.web import create_app
 from services.web.security import UnsafeBinding
 from tests.support import cli_env
-from tests.web.conftest import HOSTILE_TEXT, HOSTILE_TITLE, TOKEN, drop_keys, web_settings
+from tests.web.conftest import HOSTILE_TEXT, HOSTILE_TITLE, TOKEN
 
 pytestmark = pytest.mark.redis
 
