@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-WIDTH, HEIGHT, AXIS = 640, 160, 20
+WIDTH, HEIGHT, AXIS, MARGIN = 640, 160, 20, 24
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -14,7 +14,7 @@ class Bar:
     """One bar: its box, its label and value (for the tooltip) and whether its label is printed."""
 
     x: float
-    y: float
+    y: float  # the label is centred under x + width / 2
     width: float
     height: float
     label: str
@@ -27,13 +27,14 @@ def bars(points: list[tuple[str, int]], width: int = WIDTH, height: int = HEIGHT
     if not points:
         return []
     top = max(v for _, v in points) or 1
-    slot = width / len(points)
+    slot = (width - 2 * MARGIN) / len(points)
     every = max(1, round(len(points) / 8))
     plot = height - AXIS
     out = []
     for n, (label, value) in enumerate(points):
         h = plot * value / top
-        out.append(Bar(n * slot + slot * 0.1, plot - h, slot * 0.8, h, label, value, n % every == 0))
+        x = MARGIN + n * slot + slot * 0.1
+        out.append(Bar(x, plot - h, slot * 0.8, h, label, value, n % every == 0))
     return out
 
 

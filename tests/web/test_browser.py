@@ -1,0 +1,170 @@
+"""The web UI in a real browser: headless Chromium (Debian's ``chromium``) driven by Playwright.
+
+A journalist's path (search a seed entity, open an article, follow an entity link) and an
+operator's (publish through the API, watch the pipeline page change without a reload), on a
+real ``uvicorn`` server over the real pipeline. Skipped, with the reason, where no Chromium is
+installed; in CI (``CI`` set) its absence is a failure, never a silent skip.
+``NEWSFACTS_SCREENSHOTS=docs/screenshots`` keeps a screenshot of each page there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import uvicorn
+
+from services.common.settings import Settings
+from services.stages import STAGES as STAGE_DEFS
+from services.web import create_app
+from tests.integration.live import pipeline
+from tests.web.conftest import HOSTILE_TITLE, drop_keys, publish_seeds, web_settings
+
+CHROMIUM = os.environ.get("NEWSFACTS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("CI must run the browser tests: install Debian's chromium (.ci/run does: apt-get install)")
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: apt-get install chromium (or NEWSFACTS_CHROMIUM)"),
+    pytest.mark.asyncio(loop_scope="module"),
+]
+SHOTS = os.environ.get("NEWSFACTS_SCREENSHOTS")
+
+
+@dataclass
+class Live:
+    """A served app over a running pipeline, and a browser."""
+
+    base: str
+    settings: Settings
+    browser: object
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def live(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Live]:
+    """Workers and the projector running, the seeds projected, ``uvicorn`` serving the app, Chromium up."""
+    from playwright.async_api import async_playwright
+
+    settings = web_settings(redis_url, tmp_path_factory.mktemp("browser"))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_config=None, access_log=False))  # fmt: skip
+    async with pipeline(settings, STAGE_DEFS.values()):
+        await publish_seeds(settings)
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            assert not serving.done(), "uvicorn stopped before it started"
+            await asyncio.sleep(0.02)
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                yield Live(f"http://127.0.0.1:{port}", settings, browser)
+            finally:
+                await browser.close()
+                server.should_exit = True
+                await serving
+    await drop_keys(settings)
+
+
+async def new_page(live: Live, width: int = 1280, height: int = 900) -> object:
+    page = await live.browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: dialogs.append(d.message))
+    page.dialogs = dialogs
+    return page
+
+
+async def shot(page: object, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+async def test_search_a_seed_entity_open_an_article_and_follow_an_entity_link(live: Live) -> None:
+    """From the home page: search Xiaomi, open the seed article, click its Xiaomi chip, see the entity page."""
+    from playwright.async_api import expect
+
+    page = await new_page(live)
+    await page.goto(live.base + "/")
+    await expect(page.locator("h1")).to_contain_text("What the news says")
+    await shot(page, "home")
+    await page.locator("form.find.big input[name=q]").fill("Xiaomi electric")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("li.hit mark").first).to_be_visible()
+    await shot(page, "search")
+    await page.locator("li.hit h2 a", has_text="Xiaomi").first.click()
+    await expect(page.locator("article h1")).to_contain_text("Xiaomi")
+    await expect(page.locator("aside.facts a.chip", has_text="Xiaomi").first).to_be_visible()
+    await shot(page, "article")
+    await page.locator("aside.facts a.chip", has_text="Xiaomi").first.click()
+    await expect(page.locator("h1")).to_have_text("Xiaomi")
+    await expect(page.locator("svg.chart rect").first).to_be_attached()
+    await shot(page, "entity")
+    await page.locator("nav a", has_text="Topics").click()
+    await page.locator("ul.topics a").first.click()
+    await expect(page.locator("ul.list li").first).to_be_visible()
+    await shot(page, "topic")
+    assert page.dialogs == []
+
+
+async def test_a_hostile_headline_is_text_in_the_browser(live: Live) -> None:
+    """The <script> headline shows as its characters, and no script of it runs (no dialog opens)."""
+    from playwright.async_api import expect
+
+    page = await new_page(live)
+    await page.goto(live.base + "/search?q=Wuhan+factory")
+    await expect(page.locator("li.hit h2 a").first).to_have_text(HOSTILE_TITLE)
+    await page.locator("li.hit h2 a").first.click()
+    await expect(page.locator("article h1")).to_have_text(HOSTILE_TITLE)
+    assert page.dialogs == []
+
+
+async def test_the_article_page_fits_a_phone_screen(live: Live) -> None:
+    """At 390 px wide nothing scrolls sideways: the facts column moves under the text."""
+    page = await new_page(live, 390, 844)
+    await page.goto(live.base + "/search?q=Xiaomi+electric")
+    await page.locator("li.hit h2 a").first.click()
+    await page.locator("article h1").wait_for()
+    overflow = await page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    await shot(page, "article-phone")
+
+
+async def test_publish_through_the_api_and_watch_the_pipeline_page_change(live: Live) -> None:
+    """The pipeline page counts the new submission, then the projector catching up, without a reload."""
+    from playwright.async_api import expect
+
+    page = await new_page(live)
+    await page.goto(live.base + "/pipeline")
+    submitted = page.locator("tr[data-stream=submitted] td[data-field=length]")
+    indexed = page.locator("tr[data-stream=indexed] td[data-field=length]")
+    await expect(submitted).to_have_text("19")
+    before = int(await indexed.inner_text())
+    await page.evaluate("window.notReloaded = true")
+    article = {"title": "Sony unveils a robot", "body": "Sony said on Friday its new robot would ship in May."}
+    reply = await page.request.post(live.base + "/api/articles", data=article)
+    assert reply.status == 202
+    await expect(submitted).to_have_text("20", timeout=20_000)
+    await expect(indexed).to_have_text(str(before + 1), timeout=30_000)
+    await expect(page.locator("tr[data-stream=indexed] td[data-field=behind]")).to_have_text("0", timeout=30_000)
+    assert await page.evaluate("window.notReloaded") is True
+    await shot(page, "pipeline")
+    article_id = (await reply.json())["article_id"]
+    await page.goto(f"{live.base}/stories/{article_id}")
+    await expect(page.locator("ul.list li")).to_contain_text(["Sony unveils a robot"])
+    await shot(page, "story")
