@@ -9,21 +9,28 @@ what they have in common (facets). The query text is made safe exactly as there
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from services.projector import fts, snippets
 from services.projector.queries import WEIGHTS
 from services.projector.views import SearchHit, View
 
 _DAY = "COALESCE(a.published_at, a.ingested_at)"
+#: The best matches the facets are counted over (and the deepest a page can start).
+FACET_SAMPLE = 1000
 _MATCHES = f"""
-SELECT d.article_id, d.title, d.lede, substr(search.text, 1, {snippets.WINDOW}) AS window,
-       bm25(search, {", ".join(map(str, WEIGHTS))}) AS rank, d.source, d.url, d.published_at,
-       {_DAY} AS day
-FROM search JOIN docs AS d ON d.doc_id = search.rowid JOIN articles AS a ON a.article_id = d.article_id
-WHERE search MATCH :match
+SELECT d.doc_id, d.article_id, d.title, d.lede, bm25(search, {", ".join(map(str, WEIGHTS))}) AS rank,
+       d.source, d.url, d.published_at, d.topics_json, d.entities_json
+FROM search JOIN docs AS d ON d.doc_id = search.rowid
+WHERE search MATCH :match{{where}} ORDER BY rank, d.article_id LIMIT :cap
 """
+_COUNT = (
+    "SELECT count(*) FROM search JOIN docs AS d ON d.doc_id = search.rowid WHERE search MATCH :match{where}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,76 +72,82 @@ def search_page(
     offset: int = 0,
     mark: tuple[str, str] = ("[", "]"),
 ) -> SearchPage:
-    """Articles matching every word of ``query`` (any word if none match all) within ``narrow``."""
-    empty = SearchPage((), 0, (), (), ())
+    """Articles matching every word of ``query`` (any word if none match all) within ``narrow``.
+
+    The facets count the best ``FACET_SAMPLE`` matches (all of them when there are fewer): one
+    ranked read of the search documents, whose topic and entity lists are in the same rows.
+    """
+    where, args = _where(narrow)
+    cap = max(FACET_SAMPLE, offset + limit)
     for expression in dict.fromkeys((fts.match_all(query), fts.match_any(query))):
         if expression is None:
             continue
-        where, args = _where(narrow)
-        args["match"] = expression
-        base = f"SELECT * FROM ({_MATCHES}) AS m{where}"
-        (total,) = conn.execute(f"SELECT count(*) FROM ({base})", args).fetchone()
-        if total == 0:
+        rows = conn.execute(
+            _MATCHES.format(where=where), {**args, "match": expression, "cap": cap}
+        ).fetchall()
+        if not rows:
             continue
-        rows = conn.execute(f"{base} ORDER BY rank, article_id LIMIT :limit OFFSET :offset", {
-            **args, "limit": limit, "offset": offset,
-        }).fetchall()  # fmt: skip
+        total = len(rows)
+        if total == cap:
+            (total,) = conn.execute(_COUNT.format(where=where), {**args, "match": expression}).fetchone()
+        chosen = rows[offset : offset + limit]
+        windows = _windows(conn, [r[0] for r in chosen])
         hits = tuple(
-            SearchHit(r[0], r[1], r[2], snippets.snippet(r[3], query, mark), -r[4], r[5], r[6], r[7])
-            for r in rows
+            SearchHit(r[1], r[2], r[3], snippets.snippet(windows.get(r[0], ""), query, mark), -r[4], *r[5:8])
+            for r in chosen
         )
-        return SearchPage(hits, total, *_facets(conn, base, args))
-    return empty
+        return SearchPage(hits, total, *_facets(rows))
+    return SearchPage((), 0, (), (), ())
+
+
+def _windows(conn: sqlite3.Connection, doc_ids: list[int]) -> dict[int, str]:
+    """The start of each document's text that its snippet is cut from (``snippets.WINDOW`` characters)."""
+    if not doc_ids:
+        return {}
+    marks = ",".join("?" * len(doc_ids))
+    sql = f"SELECT rowid, substr(text, 1, {snippets.WINDOW}) FROM search WHERE rowid IN ({marks})"
+    return dict(conn.execute(sql, doc_ids).fetchall())
 
 
 def _where(narrow: SearchFilter) -> tuple[str, dict[str, Any]]:
     clauses, args = [], {}
     if narrow.topic:
         clauses.append(
-            "EXISTS (SELECT 1 FROM article_topics AS t WHERE t.article_id = m.article_id"
+            "EXISTS (SELECT 1 FROM article_topics AS t WHERE t.article_id = d.article_id"
             " AND (t.code = :topic OR t.label = :topic COLLATE NOCASE))"
         )
         args["topic"] = narrow.topic.strip()
     if narrow.entity:
         clauses.append(
             "EXISTS (SELECT 1 FROM article_entities AS e JOIN entities AS x USING (entity_id)"
-            " WHERE e.article_id = m.article_id AND (x.entity_id = :entity OR x.name_key = :entity_key))"
+            " WHERE e.article_id = d.article_id AND (x.entity_id = :entity OR x.name_key = :entity_key))"
         )
         args["entity"], args["entity_key"] = narrow.entity.strip(), narrow.entity.strip().casefold()
     if narrow.since:
-        clauses.append("substr(m.day, 1, 10) >= :since")
+        clauses.append("substr(d.published_at, 1, 10) >= :since")
         args["since"] = narrow.since
     if narrow.until:
-        clauses.append("substr(m.day, 1, 10) <= :until")
+        clauses.append("substr(d.published_at, 1, 10) <= :until")
         args["until"] = narrow.until
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+    return "".join(f" AND {c}" for c in clauses), args
 
 
-def _facets(
-    conn: sqlite3.Connection, base: str, args: dict[str, Any]
-) -> tuple[tuple[Facet, ...], tuple[Facet, ...], tuple[Facet, ...]]:
-    topics = conn.execute(
-        f"SELECT t.code, max(t.label), count(*) AS n FROM ({base}) AS f"
-        " JOIN article_topics AS t ON t.article_id = f.article_id"
-        " GROUP BY t.code ORDER BY n DESC, t.code LIMIT 10",
-        args,
-    )
-    entities = conn.execute(
-        f"SELECT e.entity_id, max(e.name), count(*) AS n FROM ({base}) AS f"
-        " JOIN article_entities AS e ON e.article_id = f.article_id"
-        " GROUP BY e.entity_id ORDER BY n DESC, e.entity_id LIMIT 12",
-        args,
-    )
-    months = conn.execute(
-        f"SELECT substr(f.day, 1, 7) AS month, count(*) FROM ({base}) AS f"
-        " WHERE f.day IS NOT NULL GROUP BY month ORDER BY month DESC LIMIT 24",
-        args,
-    )
-    return (
-        tuple(Facet(*r) for r in topics),
-        tuple(Facet(*r) for r in entities),
-        tuple(Facet(r[0], r[0], r[1]) for r in months),
-    )
+def _facets(rows: list[Any]) -> tuple[tuple[Facet, ...], tuple[Facet, ...], tuple[Facet, ...]]:
+    """Topics (by label), entities (by canonical name) and months (of publication) of the rows, most first."""
+    topics: Counter[str] = Counter()
+    entities: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    for row in rows:
+        topics.update(set(orjson.loads(row[8])))
+        entities.update(set(orjson.loads(row[9])))
+        if row[7]:
+            months[row[7][:7]] += 1
+
+    def top(counts: Counter[str], n: int) -> tuple[Facet, ...]:
+        return tuple(Facet(v, v, c) for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
+
+    newest = tuple(Facet(m, m, months[m]) for m in sorted(months, reverse=True)[:24])
+    return top(topics, 10), top(entities, 12), newest
 
 
 @dataclass(frozen=True, slots=True)

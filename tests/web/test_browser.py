@@ -27,14 +27,20 @@ from services.web import create_app
 from tests.integration.live import pipeline
 from tests.web.conftest import HOSTILE_TITLE, drop_keys, publish_seeds, web_settings
 
-CHROMIUM = os.environ.get("NEWSFACTS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("NEWSFACTS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
 if CHROMIUM is None and os.environ.get("CI"):
-    raise RuntimeError("CI must run the browser tests: install Debian's chromium (.ci/run does: apt-get install)")
+    raise RuntimeError(
+        "CI must run the browser tests: install Debian's chromium (.ci/run does: apt-get install)"
+    )
 
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: apt-get install chromium (or NEWSFACTS_CHROMIUM)"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="no Chromium: apt-get install chromium (or NEWSFACTS_CHROMIUM)"
+    ),
     pytest.mark.asyncio(loop_scope="module"),
 ]
 SHOTS = os.environ.get("NEWSFACTS_SCREENSHOTS")
@@ -156,12 +162,17 @@ async def test_publish_through_the_api_and_watch_the_pipeline_page_change(live: 
     await expect(submitted).to_have_text("19")
     before = int(await indexed.inner_text())
     await page.evaluate("window.notReloaded = true")
-    article = {"title": "Sony unveils a robot", "body": "Sony said on Friday its new robot would ship in May."}
+    article = {
+        "title": "Sony unveils a robot",
+        "body": "Sony said on Friday its new robot would ship in May.",
+    }
     reply = await page.request.post(live.base + "/api/articles", data=article)
     assert reply.status == 202
     await expect(submitted).to_have_text("20", timeout=20_000)
     await expect(indexed).to_have_text(str(before + 1), timeout=30_000)
-    await expect(page.locator("tr[data-stream=indexed] td[data-field=behind]")).to_have_text("0", timeout=30_000)
+    await expect(page.locator("tr[data-stream=indexed] td[data-field=behind]")).to_have_text(
+        "0", timeout=30_000
+    )
     assert await page.evaluate("window.notReloaded") is True
     await shot(page, "pipeline")
     article_id = (await reply.json())["article_id"]
