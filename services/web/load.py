@@ -1,4 +1,4 @@
-"""API latency under load: ``python -m services.web.load [--articles 10000] [--clients 50] [--requests 2000]``.
+"""API latency under load: ``python -m services.web.load [--articles N] [--clients N] [--requests N]``.
 
 Builds a SQLite read store of synthetic articles (``projector.synthetic``, folded by the real
 store), starts ``newsfacts serve`` on it in its own process, and sends ``--requests`` searches
@@ -181,8 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(orjson.dumps(figures).decode())
         return 0
-    print(f"{figures['articles']:,} articles (store built in {figures['build_s']} s), {figures['clients']} clients, "
-          f"{figures['cores']} cores, load average {figures['load_before']} -> {figures['load_after']}")  # fmt: skip
+    print(
+        f"{figures['articles']:,} articles (store built in {figures['build_s']} s), {figures['clients']} "
+        f"clients, {figures['cores']} cores, load average {figures['load_before']} -> {figures['load_after']}"
+    )
     for kind in ("search", "article"):
         f = figures[kind]
         print(f"  {kind:<8} p50 {f['p50']} ms  p99 {f['p99']} ms  max {f['max']} ms  "

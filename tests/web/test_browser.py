@@ -15,11 +15,11 @@ import shutil
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 import uvicorn
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from services.common.settings import Settings
 from services.stages import STAGES as STAGE_DEFS
@@ -52,7 +52,7 @@ class Live:
 
     base: str
     settings: Settings
-    browser: object
+    browser: Browser
 
 
 def free_port() -> int:
@@ -64,8 +64,6 @@ def free_port() -> int:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def live(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Live]:
     """Workers and the projector running, the seeds projected, ``uvicorn`` serving the app, Chromium up."""
-    from playwright.async_api import async_playwright
-
     settings = web_settings(redis_url, tmp_path_factory.mktemp("browser"))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
@@ -87,24 +85,24 @@ async def live(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Asyn
     await drop_keys(settings)
 
 
-async def new_page(live: Live, width: int = 1280, height: int = 900) -> object:
-    page = await live.browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: dialogs.append(d.message))
-    page.dialogs = dialogs
+#: Messages of every alert/confirm/prompt a page opened: a script from an article ran if any.
+DIALOGS: list[str] = []
+
+
+async def new_page(live: Live, width: int = 1280, height: int = 900) -> Page:
+    page = await live.browser.new_page(viewport={"width": width, "height": height})
+    page.on("dialog", lambda d: DIALOGS.append(d.message))
     return page
 
 
-async def shot(page: object, name: str) -> None:
+async def shot(page: Page, name: str) -> None:
+    """Keep a screenshot of the page under ``NEWSFACTS_SCREENSHOTS`` (Playwright makes the folder)."""
     if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+        await page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 async def test_search_a_seed_entity_open_an_article_and_follow_an_entity_link(live: Live) -> None:
-    """From the home page: search Xiaomi, open the seed article, click its Xiaomi chip, see the entity page."""
-    from playwright.async_api import expect
-
+    """From home: search Xiaomi, open the seed article, click its Xiaomi chip, see the entity page."""
     page = await new_page(live)
     await page.goto(live.base + "/")
     await expect(page.locator("h1")).to_contain_text("What the news says")
@@ -125,19 +123,17 @@ async def test_search_a_seed_entity_open_an_article_and_follow_an_entity_link(li
     await page.locator("ul.topics a").first.click()
     await expect(page.locator("ul.list li").first).to_be_visible()
     await shot(page, "topic")
-    assert page.dialogs == []
+    assert DIALOGS == []
 
 
 async def test_a_hostile_headline_is_text_in_the_browser(live: Live) -> None:
     """The <script> headline shows as its characters, and no script of it runs (no dialog opens)."""
-    from playwright.async_api import expect
-
     page = await new_page(live)
     await page.goto(live.base + "/search?q=Wuhan+factory")
     await expect(page.locator("li.hit h2 a").first).to_have_text(HOSTILE_TITLE)
     await page.locator("li.hit h2 a").first.click()
     await expect(page.locator("article h1")).to_have_text(HOSTILE_TITLE)
-    assert page.dialogs == []
+    assert DIALOGS == []
 
 
 async def test_the_article_page_fits_a_phone_screen(live: Live) -> None:
@@ -153,8 +149,6 @@ async def test_the_article_page_fits_a_phone_screen(live: Live) -> None:
 
 async def test_publish_through_the_api_and_watch_the_pipeline_page_change(live: Live) -> None:
     """The pipeline page counts the new submission, then the projector catching up, without a reload."""
-    from playwright.async_api import expect
-
     page = await new_page(live)
     await page.goto(live.base + "/pipeline")
     submitted = page.locator("tr[data-stream=submitted] td[data-field=length]")
