@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from typing import Any
 
 from services.cli.output import fail
@@ -24,7 +25,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"newsfacts serve: http://{args.host}:{args.port}/ (API docs at /docs); Ctrl-C stops it", flush=True
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False, server_header=False)
+    # uvicorn shuts down on SIGTERM and then raises the signal again to the handler it found: an
+    # ignoring one makes a SIGTERM a clean stop (exit 0), as it is for the workers.
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_config=None, access_log=False,
+                            server_header=False)  # fmt: skip
+    uvicorn.Server(config).run()
     return 0
 
 
