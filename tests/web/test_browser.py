@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 import pytest
 import pytest_asyncio
+import redis.asyncio as aioredis
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from services.common.deadletter import DeadLetterQueue, Failure
 from services.common.settings import Settings
 from services.stages import STAGES as STAGE_DEFS
 from services.web import create_app
@@ -173,3 +175,30 @@ async def test_publish_through_the_api_and_watch_the_pipeline_page_change(live: 
     await page.goto(f"{live.base}/stories/{article_id}")
     await expect(page.locator("ul.list li")).to_contain_text(["Sony unveils a robot"])
     await shot(page, "story")
+
+
+async def test_a_dead_letter_is_retried_from_the_pipeline_page(live: Live) -> None:
+    """A dead letter appears in the page's list; its Retry button re-drives it and the list empties.
+
+    The letter is an event index has already done (a copy of one from its input stream), so the
+    re-driven entry is skipped by the commit guard instead of failing again.
+    """
+    assert live.settings.redis_url is not None
+    client = aioredis.Redis.from_url(live.settings.redis_url.get_secret_value())
+    try:
+        names = live.settings.names
+        ((_, fields),) = await client.xrange(names.input_stream("index"), count=1)
+        queue = DeadLetterQueue(client, names, "index", "index")
+        failure = Failure("", fields[b"event"], "an-article", "worker_error", "it broke once", False)
+        await queue.bury([failure], {})
+        page = await new_page(live)
+        await page.goto(live.base + "/pipeline")
+        row = page.locator("#dlq tbody tr")
+        await expect(row).to_have_count(1, timeout=10_000)
+        await expect(row).to_contain_text("worker_error")
+        await expect(page.locator("tr[data-stage=index] td[data-field=dead_letters]")).to_have_text("1")
+        await row.locator("button", has_text="Retry").click()
+        await expect(page.locator("#dlq-note")).to_contain_text("Re-drove 1 entry")
+        await expect(row).to_have_count(0, timeout=10_000)
+    finally:
+        await client.aclose()
