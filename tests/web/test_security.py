@@ -203,3 +203,13 @@ async def test_dlq_retry_re_drives_a_dead_letter_as_the_cli_does(
         assert await length(seeded, "cleaned") == before + 1
     finally:
         await client.aclose()
+
+
+def test_history_without_a_server_is_the_index_alone(redis_url: str, seeded: Settings) -> None:
+    """With Redis unreachable, history still lists the applied events (their data null), not a 500."""
+    settings = Settings(REDIS_URL="redis://127.0.0.1:1/0", data_dir=seeded.data_dir, prefix=seeded.prefix)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        hit = client.get("/api/search", params={"q": "Wuhan factory"}).json()["hits"][0]
+        reply = client.get(f"/api/articles/{hit['article_id']}/history")
+    assert reply.status_code == 200
+    assert reply.json()["history"] and all(h["data"] is None for h in reply.json()["history"])
