@@ -12,7 +12,7 @@ from services.common.deadletter import list_dead, retry
 from services.common.events.intake import ArticleSubmittedV1
 from services.replay.log import fetch
 from services.web import params, publishing
-from services.web.deps import Store, pipeline_snapshot, read_store, settings_of
+from services.web.deps import Store, found, pipeline_snapshot, read_store, settings_of
 from services.web.readstore import StoreQueryError
 from services.web.security import require_writer
 
@@ -79,17 +79,12 @@ async def history(request: Request, article_id: ArticleId) -> dict[str, Any]:
 
 @router.get("/articles/{article_id}/lineage", summary="The events behind an article as a tree of causes")
 def lineage(store: Store, article_id: ArticleId) -> dict[str, Any]:
-    tree = store.lineage(article_id)
-    if tree is None:
-        raise HTTPException(404, f"no article {article_id!r}")
-    return tree.to_dict()
+    return found(store.lineage(article_id), f"no article {article_id!r}").to_dict()
 
 
 @router.get("/entities/{name:path}", summary="An entity: aliases, tone, articles, months, co-mentions")
 def entity(store: Store, name: Name, limit: params.Limit = 50) -> dict[str, Any]:
-    page = store.entity(name, limit)
-    if page is None:
-        raise HTTPException(404, f"no entity named {name!r}")
+    page = found(store.entity(name, limit), f"no entity named {name!r}")
     return {**page.to_dict(), **store.entity_context(page.id).to_dict()}
 
 
@@ -100,18 +95,13 @@ def topics(store: Store) -> list[dict[str, Any]]:
 
 @router.get("/topics/{topic:path}", summary="The articles of a topic (IPTC code or label), newest first")
 def topic(store: Store, topic: Name, limit: params.Limit = 50) -> dict[str, Any]:
-    articles = store.topic_articles(topic, limit)
-    if not articles:
-        raise HTTPException(404, f"no articles under topic {topic!r}")
+    articles = found(store.topic_articles(topic, limit) or None, f"no articles under topic {topic!r}")
     return {"topic": topic, "articles": [a.to_dict() for a in articles]}
 
 
 @router.get("/stories/{article_id}", summary="An article's story cluster: rewrites of the same text")
 def story(store: Store, article_id: ArticleId) -> dict[str, Any]:
-    cluster = store.story(article_id)
-    if cluster is None:
-        raise HTTPException(404, f"no article {article_id!r}")
-    return cluster.to_dict()
+    return found(store.story(article_id), f"no article {article_id!r}").to_dict()
 
 
 @router.get("/pipeline", summary="Per partition and stage: lengths, lag, pending, consumers, DLQ, rates")

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
 from services.common.settings import Settings
@@ -14,6 +14,13 @@ from services.web.pipeline import read_snapshot
 from services.web.readstore import NoReadStore, Reader, reader
 
 T = TypeVar("T")
+
+
+def found(value: T | None, missing: str) -> T:
+    """``value``, or a 404 saying what was not found."""
+    if value is None:
+        raise HTTPException(404, missing)
+    return value
 
 
 def settings_of(request: Request) -> Settings:

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from services.web import charts, params
-from services.web.deps import Store, settings_of
+from services.web.deps import Store, found, settings_of
 from services.web.readstore import StoreQueryError
 
 router = APIRouter(include_in_schema=False)
@@ -63,7 +63,7 @@ def search(
     narrow = params.search_filter(topic, entity, since, until)
     offset = params.offset_of(cursor)
     try:
-        found = store.search(params.searchable(q), narrow, 20, offset, MARK)
+        results = store.search(params.searchable(q), narrow, 20, offset, MARK)
     except StoreQueryError as exc:
         raise HTTPException(400, str(exc)) from None
     current = {"q": q, "topic": topic, "entity": entity, "since": narrow.since, "until": narrow.until}
@@ -72,9 +72,9 @@ def search(
         merged = {k: v for k, v in {**current, **change}.items() if v}
         return "/search?" + urlencode(merged)
 
-    more = offset + len(found.hits) < found.total
+    more = offset + len(results.hits) < results.total
     nxt = link(cursor=params.cursor_for(offset + 20)) if more else None
-    return page(request, "search.html", q=q, found=found, current=current, link=link, next_link=nxt,
+    return page(request, "search.html", q=q, found=results, current=current, link=link, next_link=nxt,
                 offset=offset)  # fmt: skip
 
 
@@ -90,12 +90,10 @@ def article(request: Request, store: Store, article_id: str) -> Response:
 
 @router.get("/entities/{name:path}")
 def entity(request: Request, store: Store, name: str) -> Response:
-    found = store.entity(name[:200], 100)
-    if found is None:
-        raise HTTPException(404, f"no entity named {name!r}")
-    context = store.entity_context(found.id)
+    page_of = found(store.entity(name[:200], 100), f"no entity named {name!r}")
+    context = store.entity_context(page_of.id)
     points = charts.months_between([(m.value, m.count) for m in context.months])
-    return page(request, "entity.html", entity=found, context=context, bars=charts.bars(points),
+    return page(request, "entity.html", entity=page_of, context=context, bars=charts.bars(points),
                 chart=(charts.WIDTH, charts.HEIGHT))  # fmt: skip
 
 
@@ -106,9 +104,7 @@ def topics(request: Request, store: Store) -> Response:
 
 @router.get("/topics/{topic:path}")
 def topic(request: Request, store: Store, topic: str) -> Response:
-    articles = store.topic_articles(topic[:200], 100)
-    if not articles:
-        raise HTTPException(404, f"no articles under topic {topic!r}")
+    articles = found(store.topic_articles(topic[:200], 100) or None, f"no articles under topic {topic!r}")
     label = next(
         (t.label for t in store.topics() if t.code == topic or t.label.lower() == topic.lower()), topic
     )
@@ -117,9 +113,7 @@ def topic(request: Request, store: Store, topic: str) -> Response:
 
 @router.get("/stories/{article_id}")
 def story(request: Request, store: Store, article_id: str) -> Response:
-    cluster = store.story(article_id)
-    if cluster is None:
-        raise HTTPException(404, f"no article {article_id!r}")
+    cluster = found(store.story(article_id), f"no article {article_id!r}")
     return page(request, "story.html", cluster=cluster)
 
 
