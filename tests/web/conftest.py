@@ -17,11 +17,14 @@ from fastapi.testclient import TestClient
 
 from services.common.settings import Settings
 from services.common.topology import ensure_topology
+from services.ingest.logic import ingest, validate
+from services.projector import audit
+from services.publish.amendments import retraction, send
 from services.publish.publisher import publish
 from services.publish.sources import read_paths
 from services.stages import STAGES as STAGE_DEFS
 from services.web import create_app
-from tests.integration.live import ended, item, pipeline, until
+from tests.integration.live import ended, item, pipeline, read, until
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 #: A headline that is HTML once clean unescapes its entities: every page must show it as text.
@@ -37,6 +40,11 @@ HOSTILE = item(
     published_at="2024-03-04T10:00:00Z",
 )
 TOKEN = "t0ken-for-tests-0123456789"
+#: A seed headline the seeded world retracts.
+RETRACTED = {
+    "title": "Yen Slides as Japan Election Boosts Fiscal Stimulus Expectations",
+    "source": "seed-headlines",
+}
 
 
 def web_settings(redis_url: str, data_dir: Path, **extra: object) -> Settings:
@@ -57,16 +65,23 @@ async def drop_keys(settings: Settings) -> None:
     await client.aclose()
 
 
-async def publish_seeds(settings: Settings) -> None:
-    """Publish the seeds and the hostile headline and wait until the read models show every one."""
+async def publish_seeds(settings: Settings, *, retract: bool = False) -> None:
+    """Publish the seeds and the hostile headline and wait until the read models show every one.
+
+    With ``retract``, then retract one seed headline (``RETRACTED``) and wait until it is gone.
+    """
     assert settings.redis_url is not None
     client = aioredis.Redis.from_url(settings.redis_url.get_secret_value())
     try:
         await ensure_topology(client, settings.names)
         report = await publish(client, settings.names, [*read_paths([str(SEEDS)]), HOSTILE])
+        await until(lambda: ended(settings, report.correlation_ids), "the seeds to be projected")
+        if retract:
+            gone = ingest(validate(RETRACTED)).article_id
+            await send(client, settings.names, retraction(gone, "a test retraction"))
+            await until(lambda: read(settings, lambda c: audit.retraction(c, gone)), "the retraction")
     finally:
         await client.aclose()
-    await until(lambda: ended(settings, report.correlation_ids), "the seeds to be projected")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -74,7 +89,7 @@ async def seeded(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> As
     """Settings whose read models hold the seeds and the hostile headline (the workers stopped after)."""
     settings = web_settings(redis_url, tmp_path_factory.mktemp("web"), api_token=TOKEN)
     async with pipeline(settings, STAGE_DEFS.values()):
-        await publish_seeds(settings)
+        await publish_seeds(settings, retract=True)
     yield settings
     await drop_keys(settings)
 

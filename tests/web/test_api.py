@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import HOSTILE_TITLE
+from services.ingest.logic import ingest, validate
+from tests.web.conftest import HOSTILE_TITLE, RETRACTED
 
 pytestmark = pytest.mark.redis
 
@@ -114,7 +115,9 @@ def test_pipeline_shows_every_stage_with_its_groups_and_the_projector(api: TestC
     part = snap["partitions"][0]
     assert [s["stage"] for s in part["stages"]] == ["ingest", "clean", "classify", "enrich", "index"]
     assert all(s["lag"] == 0 and s["pending"] == 0 and s["dead_letters"] == 0 for s in part["stages"])
-    assert {s["stream"]: s["length"] for s in part["streams"]}["submitted"] == 19
+    assert {s["stream"]: s["length"] for s in part["streams"]}[
+        "submitted"
+    ] == 20  # 18 seeds, the hostile one, a retraction
     assert snap["projector"]["behind"] == 0
 
 
@@ -135,5 +138,15 @@ def test_metrics_read_every_stage_from_redis(api: TestClient) -> None:
     for stage in ("ingest", "clean", "classify", "enrich", "index"):
         assert f'newsfacts_stage_lag{{partition="0",stage="{stage}"}} 0.0' in text
         assert f'newsfacts_stage_dead_letters{{partition="0",stage="{stage}"}} 0.0' in text
-    assert 'newsfacts_stream_length{partition="0",stream="submitted"} 19.0' in text
+    assert 'newsfacts_stream_length{partition="0",stream="submitted"} 20.0' in text
     assert 'newsfacts_projector_lag{partition="0",stream="indexed"} 0.0' in text
+
+
+def test_a_retracted_article_says_so_and_is_not_searchable(api: TestClient) -> None:
+    """The article answers with its retraction (reason, time); search no longer finds it; its page says so."""
+    article_id = ingest(validate(RETRACTED)).article_id
+    view = api.get(f"/api/articles/{article_id}").json()
+    assert view["retracted"]["reason"] == "a test retraction"
+    hits = api.get("/api/search", params={"q": "Yen Slides Japan Election"}).json()["hits"]
+    assert article_id not in [h["article_id"] for h in hits]
+    assert "Retracted" in api.get(f"/articles/{article_id}").text
