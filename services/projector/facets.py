@@ -173,3 +173,23 @@ def entity_context(conn: sqlite3.Connection, entity_id: str, limit: int = 15) ->
         (entity_id, limit),
     )
     return EntityContext(tuple(Facet(r[0], r[0], r[1]) for r in months), tuple(Facet(*r) for r in company))
+
+
+@dataclass(frozen=True, slots=True)
+class RecentArticle(View):
+    """An indexed article, for a front page."""
+
+    article_id: str
+    title: str
+    source: str | None
+    published_at: str | None
+
+
+def latest(conn: sqlite3.Connection, limit: int = 12) -> list[RecentArticle]:
+    """The newest indexed articles (by publication date, else by when they were ingested)."""
+    rows = conn.execute(
+        f"SELECT d.article_id, d.title, d.source, d.published_at FROM docs AS d"
+        f" JOIN articles AS a USING (article_id) ORDER BY {_DAY} DESC, d.article_id LIMIT ?",
+        (limit,),
+    )
+    return [RecentArticle(*r) for r in rows]

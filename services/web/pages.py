@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from services.web import charts, params
 from services.web.deps import Store, found, settings_of
-from services.web.readstore import StoreQueryError
+from services.web.readstore import Reader, StoreQueryError
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("services.web") / "templates"))
@@ -40,9 +40,15 @@ def error_page(request: Request, status: int, detail: object) -> Response:
     return page(request, "error.html", status=status, status_code=status, message=message)
 
 
+def front(request: Request, store: Reader) -> Response:
+    """The front page: a search box, the newest articles, the topics."""
+    return page(request, "home.html", topics=store.topics()[:17], counters=store.counters(),
+                latest=store.latest(12))  # fmt: skip
+
+
 @router.get("/")
 def home(request: Request, store: Store) -> Response:
-    return page(request, "home.html", topics=store.topics()[:17], counters=store.counters())
+    return front(request, store)
 
 
 @router.get("/search")
@@ -59,7 +65,7 @@ def search(
     if len(q) > 500:
         raise HTTPException(400, "the query is longer than 500 characters")
     if not q.strip():
-        return page(request, "home.html", topics=store.topics()[:17], counters=store.counters())
+        return front(request, store)
     narrow = params.search_filter(topic, entity, since, until)
     offset = params.offset_of(cursor)
     try:

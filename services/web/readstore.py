@@ -12,7 +12,7 @@ from contextlib import closing, contextmanager
 
 from services.common.settings import Settings
 from services.projector import audit, facets, queries
-from services.projector.facets import EntityContext, SearchFilter, SearchPage
+from services.projector.facets import EntityContext, RecentArticle, SearchFilter, SearchPage
 from services.projector.store import ReadModelStore
 from services.projector.views import (
     ArticleView,
@@ -68,6 +68,9 @@ class Reader:
 
     def entity_context(self, entity_id: str) -> EntityContext:
         return facets.entity_context(self._conn, entity_id)
+
+    def latest(self, limit: int) -> list[RecentArticle]:
+        return facets.latest(self._conn, limit)
 
     def topics(self) -> list[TopicCount]:
         return queries.topics(self._conn)

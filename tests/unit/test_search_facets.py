@@ -59,3 +59,11 @@ def test_no_words_and_no_matches_are_empty_pages(store: ReadModelStore) -> None:
     for query in ('"( ) *', "zzzzunheardof"):
         page = search_page(store.connection, query, SearchFilter())
         assert page.total == 0 and page.hits == () and page.topics == ()
+
+
+def test_latest_lists_the_newest_indexed_articles_first(store: ReadModelStore) -> None:
+    """The front page's list: newest publication date first, at most the limit."""
+    newest = facets.latest(store.connection, 5)
+    assert len(newest) == 5
+    dates = [a.published_at or "" for a in newest]
+    assert dates == sorted(dates, reverse=True) and dates[0].startswith("2024-05-28")

@@ -18,6 +18,7 @@ def test_every_page_answers_and_links_onwards(api: TestClient) -> None:
     """Home -> search -> article -> entity -> topic -> story: each page is 200 and links to the next kind."""
     home = api.get("/")
     assert home.status_code == 200 and any(h.startswith("/topics/") for h in links(home.text))
+    assert any(h.startswith("/articles/") for h in links(home.text))  # the latest articles
     search = api.get("/search", params={"q": "Xiaomi"})
     assert search.status_code == 200 and "<mark>Xiaomi</mark>" in search.text
     article = next(h for h in links(search.text) if h.startswith("/articles/"))
