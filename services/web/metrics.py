@@ -13,7 +13,7 @@ router = APIRouter()
 
 _STAGE = ("stage", "partition")
 _GAUGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "stream_length": ("Entries in a log stream (it is never trimmed: rate() of it is the append rate)",
+    "stream_length": ("Entries of a log stream in Redis (the hot tier: the archiver trims what it archived)",
                       ("stream", "partition")),
     "stage_lag": ("Entries of a stage's input stream its consumer group has not read yet", _STAGE),
     "stage_pending": ("Entries a stage has read and not yet acknowledged", _STAGE),
