@@ -21,6 +21,8 @@ _GAUGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "stage_dead_letters": ("Entries in a stage's dead-letter stream (dead and parked)", _STAGE),
     "stage_parked": ("Articles held back at a stage behind a dead letter", _STAGE),
     "projector_lag": ("Entries of a log stream after the projector's position", ("stream", "partition")),
+    "projector_lag_seconds": ("How long the first entry the projector has not applied has waited",
+                              ("stream", "partition")),
 }  # fmt: skip
 
 
@@ -46,6 +48,8 @@ def render(snapshot: dict[str, Any]) -> bytes:
     if snapshot["projector"] is not None:
         for s in snapshot["projector"]["streams"]:
             gauges["projector_lag"].labels(s["stream"], "0").set(s["behind"])
+            waited = s["waiting_ms"] or 0
+            gauges["projector_lag_seconds"].labels(s["stream"], "0").set(waited / 1000)
     return generate_latest(registry)
 
 

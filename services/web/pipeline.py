@@ -51,6 +51,7 @@ class ProjectorStream:
     position: str
     behind: int  # entries after the position (at most progress.COUNT_CAP)
     capped: bool
+    waiting_ms: int | None  # how long the first entry not yet applied has been in the stream
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +122,10 @@ async def _stage(
 async def _projector(client: Redis, names: Names, positions: dict[str, str]) -> ProjectorRow:
     """How far the projector (which follows ``names``' streams) is behind each one's end."""
     streams = []
+    now = await progress.server_ms(client)
     for short in LOG_STREAMS:
         at = positions.get(short, "0-0")
         behind = await progress.entries_after(client, names.stream(short), at)
-        streams.append(ProjectorStream(short, at, behind, behind >= progress.COUNT_CAP))
+        capped = behind.entries >= progress.COUNT_CAP
+        streams.append(ProjectorStream(short, at, behind.entries, capped, behind.age_ms(now)))
     return ProjectorRow(streams, sum(s.behind for s in streams))

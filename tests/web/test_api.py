@@ -119,6 +119,7 @@ def test_pipeline_shows_every_stage_with_its_groups_and_the_projector(api: TestC
         "submitted"
     ] == 20  # 18 seeds, the hostile one, a retraction
     assert snap["projector"]["behind"] == 0
+    assert all(s["waiting_ms"] is None for s in snap["projector"]["streams"])
 
 
 def test_openapi_documents_every_endpoint(api: TestClient) -> None:
@@ -140,6 +141,7 @@ def test_metrics_read_every_stage_from_redis(api: TestClient) -> None:
         assert f'newsfacts_stage_dead_letters{{partition="0",stage="{stage}"}} 0.0' in text
     assert 'newsfacts_stream_length{partition="0",stream="submitted"} 20.0' in text
     assert 'newsfacts_projector_lag{partition="0",stream="indexed"} 0.0' in text
+    assert 'newsfacts_projector_lag_seconds{partition="0",stream="indexed"} 0.0' in text
 
 
 def test_a_retracted_article_says_so_and_is_not_searchable(api: TestClient) -> None:

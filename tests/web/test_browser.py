@@ -198,7 +198,7 @@ async def test_a_dead_letter_is_retried_from_the_pipeline_page(live: Live) -> No
         await expect(row).to_contain_text("worker_error")
         await expect(page.locator("tr[data-stage=index] td[data-field=dead_letters]")).to_have_text("1")
         await row.locator("button", has_text="Retry").click()
-        await expect(page.locator("#dlq-note")).to_contain_text("Re-drove 1 entry")
+        await expect(page.locator("#dlq-action")).to_contain_text("Re-drove 1 entry")
         await expect(row).to_have_count(0, timeout=10_000)
     finally:
         await client.aclose()

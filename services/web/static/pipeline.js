@@ -20,7 +20,10 @@
     const streams = [];
     const behind = {};
     if (snap.projector) {
-      for (const s of snap.projector.streams) behind[s.stream] = s.capped ? s.behind + "+" : s.behind;
+      for (const s of snap.projector.streams) {
+        const count = s.capped ? s.behind + "+" : String(s.behind);
+        behind[s.stream] = s.waiting_ms === null ? count : count + " (" + (s.waiting_ms / 1000).toFixed(1) + " s)";
+      }
     }
     for (const part of snap.partitions) {
       for (const st of part.stages) {
@@ -82,7 +85,7 @@
     if (token && token.value) headers.Authorization = "Bearer " + token.value;
     const reply = await fetch("/api/dlq/retry", { method: "POST", headers, body: JSON.stringify({ id: key }) });
     const body = await reply.json();
-    document.getElementById("dlq-note").textContent = reply.ok
+    document.getElementById("dlq-action").textContent = reply.ok
       ? "Re-drove " + body.retried + " entr" + (body.retried === 1 ? "y" : "ies") + "."
       : "Retry refused: " + (body.error || reply.status);
     poll();
