@@ -202,3 +202,11 @@ async def test_a_dead_letter_is_retried_from_the_pipeline_page(live: Live) -> No
         await expect(row).to_have_count(0, timeout=10_000)
     finally:
         await client.aclose()
+
+
+async def test_the_api_docs_render_offline(live: Live) -> None:
+    """/docs draws Swagger UI from files the server ships (no CDN) and lists the search endpoint."""
+    page = await new_page(live)
+    await page.goto(live.base + "/docs")
+    await expect(page.locator(".opblock-summary-path", has_text="/api/search").first).to_be_visible()
+    await shot(page, "docs")
