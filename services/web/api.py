@@ -46,15 +46,10 @@ def search(
 
 @router.get("/articles/{article_id}", summary="An article: facts, entities, amounts, dates, tone, story")
 def article(store: Store, article_id: ArticleId) -> dict[str, Any]:
-    view, gone = store.article(article_id), store.retraction(article_id)
-    if view is None and gone is None:
-        raise HTTPException(404, f"no article {article_id!r}")
-    out: dict[str, Any] = view.to_dict() if view else {"article_id": article_id}
-    cluster = store.story(article_id)
-    out["story_members"] = (
-        [m.to_dict() for m in cluster.members if m.article_id != article_id] if cluster else []
-    )
-    out["retracted"] = gone.to_dict() if gone else None
+    page = found(store.article_page(article_id), f"no article {article_id!r}")
+    out: dict[str, Any] = page.view.to_dict() if page.view else {"article_id": article_id}
+    out["story_members"] = [m.to_dict() for m in page.siblings]
+    out["retracted"] = page.retracted.to_dict() if page.retracted else None
     return out
 
 

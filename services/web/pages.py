@@ -86,12 +86,9 @@ def search(
 
 @router.get("/articles/{article_id}")
 def article(request: Request, store: Store, article_id: str) -> Response:
-    view, gone = store.article(article_id), store.retraction(article_id)
-    if view is None and gone is None:
-        raise HTTPException(404, f"no article {article_id!r}")
-    cluster = store.story(article_id)
-    siblings = [m for m in cluster.members if m.article_id != article_id] if cluster else []
-    return page(request, "article.html", view=view, gone=gone, article_id=article_id, siblings=siblings)
+    got = found(store.article_page(article_id), f"no article {article_id!r}")
+    return page(request, "article.html", view=got.view, gone=got.retracted, article_id=article_id,
+                siblings=got.siblings)  # fmt: skip
 
 
 @router.get("/entities/{name:path}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 
 from services.common.settings import Settings
 from services.projector import audit, facets, queries
@@ -21,6 +22,7 @@ from services.projector.views import (
     LineageTree,
     RetractionView,
     StoryCluster,
+    StoryMember,
     TopicArticle,
     TopicCount,
 )
@@ -32,6 +34,16 @@ class NoReadStore(RuntimeError):
 
 class StoreQueryError(ValueError):
     """The store refused a query (e.g. a search expression it cannot run)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """What an article's page and its API answer show."""
+
+    article_id: str
+    view: ArticleView | None  # None once retracted
+    retracted: RetractionView | None
+    siblings: tuple[StoryMember, ...]
 
 
 class Reader:
@@ -50,6 +62,15 @@ class Reader:
 
     def article(self, article_id: str) -> ArticleView | None:
         return queries.article(self._conn, article_id)
+
+    def article_page(self, article_id: str) -> ArticlePage | None:
+        """The article, what retracted it and the other members of its story; None if nothing names it."""
+        view, gone = self.article(article_id), self.retraction(article_id)
+        if view is None and gone is None:
+            return None
+        cluster = self.story(article_id)
+        others = tuple(m for m in cluster.members if m.article_id != article_id) if cluster else ()
+        return ArticlePage(article_id, view, gone, others)
 
     def retraction(self, article_id: str) -> RetractionView | None:
         return audit.retraction(self._conn, article_id)
