@@ -14,6 +14,7 @@ from services.common import progress
 from services.common.names import LOG_STREAMS, STAGE_INPUT, STAGES, Names
 from services.common.settings import Settings
 from services.common.status import stream_status
+from services.projector import health
 from services.web.rates import RateTracker
 
 
@@ -58,6 +59,9 @@ class ProjectorStream:
 class ProjectorRow:
     streams: list[ProjectorStream]
     behind: int
+    alive: bool  # its heartbeat is recent (projector.health)
+    restarts: int
+    last_error: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,4 +132,5 @@ async def _projector(client: Redis, names: Names, positions: dict[str, str]) -> 
         behind = await progress.entries_after(client, names.stream(short), at)
         capped = behind.entries >= progress.COUNT_CAP
         streams.append(ProjectorStream(short, at, behind.entries, capped, behind.age_ms(now)))
-    return ProjectorRow(streams, sum(s.behind for s in streams))
+    said = await health.read(client, names, positions)
+    return ProjectorRow(streams, sum(s.behind for s in streams), said.alive, said.restarts, said.last_error)

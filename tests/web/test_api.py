@@ -120,6 +120,7 @@ def test_pipeline_shows_every_stage_with_its_groups_and_the_projector(api: TestC
     ] == 20  # 18 seeds, the hostile one, a retraction
     assert snap["projector"]["behind"] == 0
     assert all(s["waiting_ms"] is None for s in snap["projector"]["streams"])
+    assert (snap["projector"]["restarts"], snap["projector"]["last_error"]) == (0, "")
 
 
 def test_openapi_documents_every_endpoint(api: TestClient) -> None:

@@ -170,6 +170,7 @@ async def test_publish_through_the_api_and_watch_the_pipeline_page_change(live: 
         "0", timeout=30_000
     )
     assert await page.evaluate("window.notReloaded") is True
+    await expect(page.locator("#projector")).to_contain_text("Projector: running, 0 entries behind")
     await shot(page, "pipeline")
     article_id = (await reply.json())["article_id"]
     await page.goto(f"{live.base}/stories/{article_id}")

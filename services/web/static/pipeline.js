@@ -53,8 +53,10 @@
     }
     fill(document.querySelector("#stages tbody"), stages);
     fill(document.querySelector("#streams tbody"), streams);
-    document.getElementById("projector").textContent = snap.projector
-      ? "Projector: " + snap.projector.behind + " entries behind the log."
+    const p = snap.projector;
+    document.getElementById("projector").textContent = p
+      ? "Projector: " + (p.alive ? "running" : "not running") + ", " + p.behind + " entries behind the log, " +
+        p.restarts + " restart(s)" + (p.last_error ? "; last error: " + p.last_error : "") + "."
       : "Projector: no read models yet.";
   }
 
