@@ -27,6 +27,7 @@ from services.cli import (
     pipeline,
     reading,
     replay,
+    serve,
     store,
     story,
 )
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     partitioning.register(sub)
     store.register(sub)
     archiving.register(sub)
+    serve.register(sub)
     return parser
 
 
