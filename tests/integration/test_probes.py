@@ -143,6 +143,7 @@ async def test_the_projector_reports_folded_entries_its_lag_and_an_open_store(
 
         await eventually(waiting, "the unfolded entry's wait to show as lag")
 
+
 async def test_a_metrics_port_in_use_is_refused_naming_it(settings: Settings) -> None:
     """A taken port is a clear error naming the address and the setting, before anything else runs."""
     with socket.socket() as taken:
