@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -78,3 +79,14 @@ def metric_names(expr: str) -> set[str]:
     """The metric names an expression reads (identifiers not inside braces, quotes or a by (...))."""
     bare = re.sub(r'\{[^}]*\}|"[^"]*"|\bby \([^)]*\)|\[[^\]]*\]', " ", expr)
     return {word for word in re.findall(r"[a-zA-Z_:][a-zA-Z0-9_:]*", bare) if word not in _FUNCTIONS}
+
+
+def tool(name: str) -> str:
+    """The path of a system tool the deploy checks need; skipped without it on a laptop, a failure in CI."""
+    found = shutil.which(name)
+    if found is None:
+        why = f"{name} is not installed (Debian: apt-get install prometheus); .ci/run installs it"
+        if os.environ.get("CI"):
+            raise AssertionError(why)
+        pytest.skip(why)
+    return found

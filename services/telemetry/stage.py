@@ -67,6 +67,7 @@ class StageMeter:
         # Families are exported from the first scrape on, before any entry arrives.
         for status in ("new", "already_done", "duplicate", "parked", "reasserted"):
             self._entries.labels(stage, status)
+        self._failed.labels(stage, "error")  # an exception in the stage: retried, then dead-lettered
         self._rejected.labels(stage)
         self._dead.labels(stage)
         self._batch.labels(stage)
