@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -14,6 +16,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def taken_port() -> Iterator[int]:
+    """A loopback port held by a listening socket for the block's duration."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield int(taken.getsockname()[1])
 
 
 def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, str]:

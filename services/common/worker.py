@@ -237,7 +237,13 @@ def worker_app(
     def stopping() -> None:
         STOPPING.set()  # from here a dropped connection is part of the stop, not a fault
 
-    return FastStream(broker, lifespan=lifespan, logger=None, on_shutdown=[stopping])
+    return FastStream(
+        broker,
+        lifespan=lifespan,
+        logger=None,
+        after_startup=[meter.started],
+        on_shutdown=[meter.stopping, stopping],
+    )
 
 
 async def _leave_group(client: Redis, stream: str, group: str, consumer: str) -> None:

@@ -38,6 +38,8 @@ class StageMeter:
     def __init__(self, stage: str, registry: CollectorRegistry | None = None) -> None:
         self.stage = stage
         self.registry = registry or CollectorRegistry()
+        #: Whether the worker's app has started its subscribers (and not begun to stop): ready needs it.
+        self.running = False
         r = self.registry
         self._entries = Counter(
             "newsfacts_stage_entries", "Entries committed, by commit status.", ["stage", "status"], registry=r
@@ -87,9 +89,21 @@ class StageMeter:
 
         return (prometheus, BatchSize)
 
+    def started(self) -> None:
+        """The app's subscribers run (FastStream's after_startup)."""
+        self.running = True
+
+    def stopping(self) -> None:
+        """The app begins to stop (FastStream's on_shutdown)."""
+        self.running = False
+
     def probes(self, stream: str, group: str) -> Callable[[Redis], Probes]:
-        """Readiness: the server answers and the stage's consumer group exists."""
-        return lambda client: Probes(self.registry, ready=lambda: group_ready(client, stream, group))
+        """Readiness: the worker's subscribers run, the server answers and the stage's group exists."""
+
+        async def ready(client: Redis) -> str | None:
+            return await group_ready(client, stream, group) if self.running else "worker not started"
+
+        return lambda client: Probes(self.registry, ready=lambda: ready(client))
 
     def wrap(self, sink: Sink) -> Sink:
         """``sink`` counting what it commits, fails and dead-letters."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import orjson
@@ -11,7 +10,7 @@ import pytest
 from services.common import server
 from services.common.settings import Settings
 from tests.e2e.conftest import Cli, clean_environment, eventually, terminate
-from tests.probing import free_port, get
+from tests.probing import free_port, get, taken_port
 
 pytestmark = pytest.mark.redis
 
@@ -36,9 +35,18 @@ def test_worker_readyz_is_503_while_the_server_is_down_and_200_once_it_is_back(t
     worker = cli.start("worker", "classify", log=tmp_path / "worker.log")
     try:
         eventually(lambda: get(port, "/readyz") == (200, "ready\n"), "the worker to be ready")
-        server.stop_server(settings)
-        code, body = eventually(lambda: (r := get(port, "/readyz"))[0] == 503 and r, "readyz to turn 503")
-        assert body == "not ready: server unreachable (ConnectionError)\n"
+        assert server.stop_server(settings), "the embedded server was not found running"
+        answers: list[tuple[int, str]] = []
+
+        def unready() -> bool:
+            answers.append(get(port, "/readyz"))
+            return answers[-1][0] == 503
+
+        try:
+            eventually(unready, "readyz to turn 503")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; last answers {answers[-3:]}") from None
+        assert answers[-1] == (503, "not ready: server unreachable (ConnectionError)\n")
         assert get(port, "/healthz") == (200, "ok\n"), "the process is alive while the server is down"
         server.ensure_server(settings)
         eventually(lambda: get(port, "/readyz") == (200, "ready\n"), "readyz to turn 200 again")
@@ -50,10 +58,7 @@ def test_worker_readyz_is_503_while_the_server_is_down_and_200_once_it_is_back(t
 
 def test_worker_refuses_a_metrics_port_in_use_with_exit_2(cli: Cli) -> None:
     """A metrics port another process holds: exit 2, the address and the setting named, no traceback."""
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         result = cli.with_env(NEWSFACTS_METRICS_PORT=str(port)).run("worker", "index")
     assert result.code == 2, result.stderr
     assert f"127.0.0.1:{port} is in use" in result.stderr and "NEWSFACTS_METRICS_PORT" in result.stderr

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import orjson
 import pytest
@@ -11,6 +12,7 @@ import redis.asyncio as aioredis
 
 from services.clean.stage import STAGE as CLEAN
 from services.common.settings import Settings
+from services.common.stage import Stage
 from services.common.topology import ensure_topology
 from services.common.worker import worker_app
 from services.ingest.stage import STAGE as INGEST
@@ -18,7 +20,7 @@ from services.projector.app import projector_app
 from services.publish.publisher import publish
 from services.publish.sources import Item
 from services.telemetry import PortInUse, ProjectorMeter, StageMeter, serving
-from tests.probing import free_port, get, value
+from tests.probing import free_port, get, taken_port, value
 from tests.support import eventually, running
 
 pytestmark = pytest.mark.redis
@@ -37,20 +39,36 @@ async def fetch(port: int, path: str) -> tuple[int, str]:
     return await asyncio.to_thread(get, port, path)
 
 
+@asynccontextmanager
+async def served(settings: Settings, stage: Stage, redis: aioredis.Redis) -> AsyncIterator[int]:
+    """One worker of ``stage`` running, its metrics and probes served; yields the port once it is ready
+    (not before its subscribers run)."""
+    settings = with_port(settings)
+    names = settings.names
+    assert settings.metrics_port is not None
+    await ensure_topology(redis, names)
+    meter = StageMeter(stage.name)
+    probes = meter.probes(names.input_stream(stage.name), names.group(stage.name))
+    port = settings.metrics_port
+    async with serving(settings, probes):
+        assert await fetch(port, "/readyz") == (503, "not ready: worker not started\n")
+        async with running(worker_app(stage, settings, consumer="w", meter=meter)):
+
+            async def started() -> bool:
+                return await fetch(port, "/readyz") == (200, "ready\n")
+
+            await eventually(started, "the worker's subscribers to start")
+            yield port
+
+
 async def test_a_worker_counts_what_it_processes_and_is_ready_while_its_group_exists(
     settings: Settings, redis: aioredis.Redis
 ) -> None:
     """Entries committed, batch sizes, rejections and FastStream's handler histogram appear per stage;
     /readyz is 200 while the group exists, 503 naming it while it is gone, 200 once it is back."""
-    settings = with_port(settings)
-    port, names = settings.metrics_port, settings.names
-    assert port is not None
-    await ensure_topology(redis, names)
-    meter = StageMeter("ingest")
-    probes = meter.probes(names.input_stream("ingest"), names.group("ingest"))
-    async with serving(settings, probes), running(worker_app(INGEST, settings, consumer="w", meter=meter)):
+    names = settings.names
+    async with served(settings, INGEST, redis) as port:
         assert await fetch(port, "/healthz") == (200, "ok\n")
-        assert await fetch(port, "/readyz") == (200, "ready\n")
         bad = Item("test", None, b"{not json")
         await publish(redis, names, [story(n) for n in range(5)] + [bad])
 
@@ -85,14 +103,8 @@ async def test_a_stage_failure_and_its_dead_letter_are_counted_by_reason(
     settings: Settings, redis: aioredis.Redis
 ) -> None:
     """An event clean cannot read on its internal stream is a failure (reason code) dead-lettered at once."""
-    settings = with_port(settings)
-    port, names = settings.metrics_port, settings.names
-    assert port is not None
-    await ensure_topology(redis, names)
-    meter = StageMeter("clean")
-    probes = meter.probes(names.input_stream("clean"), names.group("clean"))
-    async with serving(settings, probes), running(worker_app(CLEAN, settings, consumer="w", meter=meter)):
-        await redis.xadd(names.input_stream("clean"), {"event": b"{garbled"})
+    async with served(settings, CLEAN, redis) as port:
+        await redis.xadd(settings.names.input_stream("clean"), {"event": b"{garbled"})
 
         async def buried() -> bool:
             _, text = await fetch(port, "/metrics")
@@ -146,10 +158,7 @@ async def test_the_projector_reports_folded_entries_its_lag_and_an_open_store(
 
 async def test_a_metrics_port_in_use_is_refused_naming_it(settings: Settings) -> None:
     """A taken port is a clear error naming the address and the setting, before anything else runs."""
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         meter = StageMeter("clean")
         with pytest.raises(PortInUse, match=rf"127\.0\.0\.1:{port} is in use .*NEWSFACTS_METRICS_PORT"):
             async with serving(settings.model_copy(update={"metrics_port": port}), meter.probes("s", "g")):
