@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from services.cli.supervisor import ROLES
+from services.cli.supervisor import METERED
 from tests.deployment import DEPLOY, dashboard, documents, manifests, metric_names, queries, tool, workloads
 
 PROMETHEUS = DEPLOY / "prometheus"
@@ -86,7 +86,7 @@ def test_the_local_config_scrapes_the_ports_up_gives_its_children() -> None:
     """`NEWSFACTS_METRICS_PORT=9400 newsfacts up` serves role i on 9400 + i, in the supervisor's order."""
     (job,) = documents(PROMETHEUS / "local.yml")[0]["scrape_configs"]
     got = [(group["targets"], group["labels"]["role"]) for group in job["static_configs"]]
-    assert got == [([f"127.0.0.1:{9400 + n}"], role) for n, role in enumerate(ROLES)]
+    assert got == [([f"127.0.0.1:{9400 + n}"], role) for n, role in enumerate(METERED)]
 
 
 def test_the_dashboard_is_well_formed() -> None:
