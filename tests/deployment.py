@@ -72,7 +72,7 @@ def queries(board: dict[str, Any]) -> list[str]:
     return found
 
 
-_FUNCTIONS = {"sum", "rate", "increase", "max", "histogram_quantile", "by", "le"}
+_FUNCTIONS = {"sum", "rate", "increase", "max", "max_over_time", "histogram_quantile", "by", "le"}
 
 
 def metric_names(expr: str) -> set[str]:

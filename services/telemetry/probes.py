@@ -14,13 +14,14 @@ import asyncio
 import contextlib
 import errno
 import socket
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 import structlog
 import uvicorn
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
 from redis.asyncio import Redis
 
 from services.common import connection
@@ -28,6 +29,9 @@ from services.common.settings import Settings
 
 #: The longest a readiness check or a scrape's refresh may take before it counts as failed.
 CHECK_TIMEOUT_S = 2.0
+#: How often the loop's responsiveness is sampled, and over how many samples the gauge is the worst.
+TICK_S = 1.0
+WINDOW = 15
 _TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 
@@ -81,6 +85,18 @@ def router(probes: Probes) -> AsgiFastStream:
     return AsgiFastStream(asgi_routes=routes, logger=None)
 
 
+async def _measure_loop(lag: Gauge) -> None:
+    """Set ``lag`` to the latest a tick woke in the last ``WINDOW`` ticks: the longest the loop was held
+    (a batch, a warm-up), kept long enough for a scrape every 15 s to see it."""
+    loop = asyncio.get_running_loop()
+    recent: deque[float] = deque(maxlen=WINDOW)
+    while True:
+        asked = loop.time()
+        await asyncio.sleep(TICK_S)
+        recent.append(max(0.0, loop.time() - asked - TICK_S))
+        lag.set(max(recent))
+
+
 class _QuietServer(uvicorn.Server):
     """uvicorn without its signal handlers: the process's own app decides when to stop."""
 
@@ -122,17 +138,26 @@ async def serving(settings: Settings, probes: Callable[[Redis], Probes]) -> Asyn
     host = settings.metrics_host
     sock = bind(host, port)
     client = connection.client(connection.redis_url(settings))
+    served = probes(client)
+    lag = Gauge(
+        "newsfacts_event_loop_lag_seconds",
+        f"The latest the event loop ran a {TICK_S:g} s timer in the last {WINDOW} (the longest it was held).",
+        registry=served.registry,
+    )
     config = uvicorn.Config(
-        router(probes(client)), lifespan="off", log_config=None, log_level="warning", access_log=False
+        router(served), lifespan="off", log_config=None, log_level="warning", access_log=False
     )
     server = _QuietServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
+    ticker = asyncio.create_task(_measure_loop(lag))
     structlog.get_logger().info("metrics and probes served", address=f"http://{host}:{port}")
     try:
         yield
     finally:
+        ticker.cancel()
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await task
+            await ticker
         sock.close()
         await client.aclose()

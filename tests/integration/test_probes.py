@@ -20,7 +20,7 @@ from services.projector.app import projector_app
 from services.publish.publisher import publish
 from services.publish.sources import Item
 from services.telemetry import PortInUse, ProjectorMeter, StageMeter, serving
-from tests.probing import free_port, get, taken_port, value
+from tests.probing import free_port, get, samples, taken_port, value
 from tests.support import eventually, running
 
 pytestmark = pytest.mark.redis
@@ -86,6 +86,7 @@ async def test_a_worker_counts_what_it_processes_and_is_ready_while_its_group_ex
             value(text, "faststream_received_processed_messages_duration_seconds_count", stage="ingest") >= 1
         )
         assert value(text, "newsfacts_stage_dead_lettered_total", stage="ingest") == 0
+        assert ("newsfacts_event_loop_lag_seconds", ()) in samples(text)
         assert "redis://" not in text and "password" not in text
 
         await redis.xgroup_destroy(names.input_stream("ingest"), names.group("ingest"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Gauge
@@ -10,6 +12,8 @@ from services.common.settings import Settings
 from services.telemetry import Probes, serving
 from services.telemetry.probes import router
 from services.telemetry.projector import entry_ms
+from tests.probing import free_port, get, value
+from tests.support import eventually
 
 
 async def call(probes: Probes, path: str, method: str = "GET") -> tuple[int, str, dict[str, str]]:
@@ -80,3 +84,23 @@ async def test_no_port_means_no_server_and_no_connection() -> None:
 def test_entry_ms_reads_the_time_part_of_an_entry_id() -> None:
     """``1795578863594-0`` is 1795578863594 ms; ids without one count as 0."""
     assert (entry_ms("1795578863594-0"), entry_ms("0-0"), entry_ms("")) == (1795578863594, 0, 0)
+
+
+def hold(seconds: float) -> None:
+    """Keep the event loop from running anything else, as a long batch would."""
+    time.sleep(seconds)
+
+
+async def test_a_held_event_loop_shows_as_loop_lag() -> None:
+    """A loop held past its 1 s timer by 0.3 s or more is reported as at least that late."""
+    settings = Settings(REDIS_URL="redis://127.0.0.1:1/0", metrics_port=free_port())
+    assert settings.metrics_port is not None
+    async with serving(settings, lambda client: Probes(CollectorRegistry(), ready=ready)):
+        await asyncio.sleep(0)  # the sampler sets its first 1 s timer
+        hold(1.4)  # the behaviour under test, not a wait: the timer fires at least 0.3 s late
+
+        async def late() -> bool:
+            _, text = await asyncio.to_thread(get, settings.metrics_port or 0, "/metrics")
+            return value(text, "newsfacts_event_loop_lag_seconds") >= 0.3
+
+        await eventually(late, "the held loop to show as lag", within=5.0)
