@@ -23,8 +23,10 @@ def printed(log: Path, start: str) -> str | None:
     return None
 
 
-def test_worker_readyz_is_503_while_the_server_is_down_and_200_once_it_is_back(tmp_path: Path) -> None:
-    """A worker on the embedded server: ready; the server stopped: 503 and still live; restarted: ready."""
+@pytest.mark.parametrize("role", ["classify", "projector"])
+def test_readyz_is_503_while_the_server_is_down_and_200_once_it_is_back(role: str, tmp_path: Path) -> None:
+    """A worker (and the projector) on the embedded server: ready; the server stopped: 503 and still
+    live; restarted on its port: ready again, and SIGTERM still stops it with exit 0."""
     data, embedded, port = tmp_path / "data", free_port(), free_port()
     settings = Settings(data_dir=data, embedded_port=embedded)
     server.ensure_server(settings)
@@ -32,7 +34,7 @@ def test_worker_readyz_is_503_while_the_server_is_down_and_200_once_it_is_back(t
         NEWSFACTS_DATA_DIR=str(data), NEWSFACTS_EMBEDDED_PORT=str(embedded), NEWSFACTS_METRICS_PORT=str(port)
     )
     cli = Cli(env, data, "nf")
-    worker = cli.start("worker", "classify", log=tmp_path / "worker.log")
+    worker = cli.start("worker", role, log=tmp_path / "worker.log")
     try:
         eventually(lambda: get(port, "/readyz") == (200, "ready\n"), "the worker to be ready")
         assert server.stop_server(settings), "the embedded server was not found running"
