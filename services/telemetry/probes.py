@@ -135,9 +135,9 @@ async def serving(settings: Settings, probes: Callable[[Redis], Probes]) -> Asyn
     if port is None:
         yield
         return
-    host = settings.metrics_host
+    host, url = settings.metrics_host, connection.redis_url(settings)  # NoServer before anything is bound
     sock = bind(host, port)
-    client = connection.client(connection.redis_url(settings))
+    client = connection.client(url)
     served = probes(client)
     lag = Gauge(
         "newsfacts_event_loop_lag_seconds",
