@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo up test chaos eval lint format clean cluster
+.PHONY: install demo up serve test chaos eval lint format clean cluster
 
 install: $(STAMP)
 
@@ -19,6 +19,9 @@ demo: install          ## start everything, publish the seeds, print what was le
 
 up: install            ## run every worker and the projector until Ctrl-C
 	$(BIN)/newsfacts up
+
+serve: install         ## the web UI and HTTP API on http://127.0.0.1:8000/ (read models of a running pipeline)
+	$(BIN)/newsfacts serve
 
 test: install          ## the whole suite: unit, component, integration, end-to-end (real server)
 	$(BIN)/python -m pytest -q

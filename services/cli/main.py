@@ -27,6 +27,7 @@ from services.cli import (
     pipeline,
     reading,
     replay,
+    serve,
     story,
 )
 from services.cli.output import fail
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.register(sub)
     partitioning.register(sub)
     archiving.register(sub)
+    serve.register(sub)
     return parser
 
 

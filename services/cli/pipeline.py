@@ -18,7 +18,7 @@ from services.cli.supervisor import ROLES, Supervisor, check_ports, parse_scale
 from services.common import connection, identity, server
 from services.common.logging import JsonLines, configure_logging, logs_as_json
 from services.common.settings import Settings
-from services.common.status import as_json, stream_status
+from services.common.status import StreamStatus, as_json, stream_status
 from services.common.topology import ensure_topology
 from services.projector import health
 from services.publish.publisher import publish
@@ -169,7 +169,20 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     headers = ["stream", "length", "group", "lag", "pending", "max deliveries", "dead letters", "consumers"]
     print(table(lines, headers))
     print(f"projector: {printable(projector.summary())}")
+    print(archive_summary(rows))
     return 0
+
+
+def archive_summary(rows: list[StreamStatus]) -> str:
+    """One line on the tiered log: how far each stream is archived and trimmed."""
+    archived = [r for r in rows if r.archived_until != "0-0"]
+    if not archived:
+        return "archive: nothing archived yet (newsfacts archive; up runs it every NEWSFACTS_ARCHIVE_EVERY_S)"
+    trimmed = [r for r in rows if r.trimmed_before != "0-0"]
+    return (
+        f"archive: {len(archived)} of {len(rows)} streams archived, {len(trimmed)} trimmed in Redis "
+        "(newsfacts archive --status: per stream, and what holds the trim back)"
+    )
 
 
 def cmd_server(args: argparse.Namespace, settings: Settings) -> int:

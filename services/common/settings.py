@@ -57,6 +57,21 @@ class Settings(BaseSettings):
         description="Port of the embedded server (127.0.0.1). Unset: a free port, kept across restarts.",
     )
 
+    api_token: SecretStr | None = Field(
+        default=None,
+        description="Token the HTTP API's write endpoints (publish, DLQ retry) require (Authorization: "
+        "Bearer); newsfacts serve refuses to bind beyond loopback without one.",
+    )
+
+    @field_validator("api_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            token = value.get_secret_value()
+            if len(token) < 16 or any(c.isspace() or not c.isprintable() for c in token):
+                raise ValueError("NEWSFACTS_API_TOKEN must be at least 16 printable characters, no spaces")
+        return value
+
     @field_validator("embedded_password")
     @classmethod
     def _one_token(cls, value: SecretStr | None) -> SecretStr | None:

@@ -28,11 +28,16 @@ class StreamStatus:
     key: str
     length: int
     groups: list[GroupStatus] = field(default_factory=list)
+    #: The last entry in the archive, and the first still in Redis after a trim ('0-0': none).
+    archived_until: str = "0-0"
+    trimmed_before: str = "0-0"
 
 
 async def stream_status(client: Redis, names: Names) -> list[StreamStatus]:
     """One row per log stream, in pipeline order."""
     rows = []
+    archived: Any = await client.hgetall(names.archived())
+    trimmed: Any = await client.hgetall(names.trimmed())
     for short in LOG_STREAMS:
         key = names.stream(short)
         length = int(await client.xlen(key))
@@ -57,7 +62,8 @@ async def stream_status(client: Redis, names: Names) -> list[StreamStatus]:
                     dead_letters=int(await client.xlen(names.dlq(stage))) if stage else 0,
                 )
             )
-        rows.append(StreamStatus(short, key, length, groups))
+        tiers = (text(archived.get(short.encode(), b"0-0")), text(trimmed.get(short.encode(), b"0-0")))
+        rows.append(StreamStatus(short, key, length, groups, *tiers))
     return rows
 
 

@@ -17,6 +17,7 @@ import orjson
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
+from services.common import progress
 from services.common.envelope import now_rfc3339
 from services.common.names import LOG_STREAMS, Names, text
 
@@ -98,9 +99,14 @@ async def read(client: Redis, names: Names, positions: dict[str, str] | None = N
 
 
 async def entries_behind(client: Redis, names: Names, positions: dict[str, str]) -> tuple[int, bool]:
-    """Entries of the log past ``positions`` (up to ``COUNT_CAP`` a stream), and whether a cap was hit."""
-    async with client.pipeline(transaction=False) as pipe:
-        for short in LOG_STREAMS:
-            pipe.xrange(names.stream(short), min=f"({positions.get(short, '0-0')}", max="+", count=COUNT_CAP)
-        found = await pipe.execute()
-    return sum(len(rows) for rows in found), any(len(rows) >= COUNT_CAP for rows in found)
+    """Entries of the log past ``positions`` (up to ``COUNT_CAP`` a stream), and whether a cap was hit.
+
+    Counted inside Redis (``progress.entries_after``): the entries are not sent to this process.
+    """
+    counts = [
+        (
+            await progress.entries_after(client, names.stream(short), positions.get(short, "0-0"), COUNT_CAP)
+        ).entries
+        for short in LOG_STREAMS
+    ]
+    return sum(counts), any(n >= COUNT_CAP for n in counts)

@@ -30,6 +30,10 @@ def test_archive_trim_and_rebuild_from_the_archive_alone(cli: Cli, redis_url: st
     assert kept["segments"] > 0 and sum(kept["archived"].values()) == total and kept["trimmed"] == {}
     status = cli.run("archive", "--status")
     assert status.code == 0 and "the trim is held" in status.stdout and "retention" in status.stdout
+    pipeline = cli.run("status")
+    assert "archive: 6 of 7 streams archived, 0 trimmed in Redis" in pipeline.stdout  # rejected is empty
+    rows = {r["stream"]: r for r in cli.run("status", "--json").json()}
+    assert rows["cleaned"]["archived_until"] != "0-0" and rows["cleaned"]["trimmed_before"] == "0-0"
 
     # Retention 0 still keeps the order window (a day): nothing this young can go.
     assert cli.with_env(NEWSFACTS_RETENTION="0").run("archive", "--json").json()["trimmed"] == {}

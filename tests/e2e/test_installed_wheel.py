@@ -10,9 +10,13 @@ would put there, at the versions ``constraints.txt`` pins.
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 import sysconfig
+import time
+import urllib.error
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from importlib import metadata
@@ -25,7 +29,7 @@ from packaging.utils import canonicalize_name
 
 from services.common import server
 from services.common.settings import Settings
-from tests.e2e.conftest import REPO, clean_environment
+from tests.e2e.conftest import REPO, clean_environment, terminate
 
 SEED_ITEMS = 18
 #: Not part of a source distribution: left behind so the copy stays small and the build clean.
@@ -161,3 +165,36 @@ def test_the_installed_schemas_command_copies_the_published_schemas(venv: Path, 
     assert done.returncode == 0, done.stderr
     committed = {p.name: p.read_bytes() for p in (REPO / "schemas").iterdir()}
     assert {p.name: p.read_bytes() for p in out.iterdir()} == committed
+
+
+def test_the_installed_serve_has_its_templates_static_files_and_docs(venv: Path, tmp_path: Path) -> None:
+    """`newsfacts serve` from the wheel renders a page and serves its CSS and Swagger UI's files (offline)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = clean_environment(NEWSFACTS_DATA_DIR=str(tmp_path / "data"))
+    errors = tmp_path / "serve.err"
+    with errors.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(venv / "bin" / "newsfacts"), "serve", "--port", str(port)],
+            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=sink,
+        )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/static/site/style.css", timeout=5).close()
+                break
+            except OSError:
+                assert process.poll() is None, errors.read_text()
+                assert time.monotonic() < deadline, "newsfacts serve did not answer in 60 s"
+                time.sleep(0.1)
+        for path in ("/docs", "/static/docs/swagger-ui-bundle.js", "/static/site/pipeline.js", "/pipeline"):
+            with urllib.request.urlopen(base + path, timeout=10) as reply:
+                assert reply.status == 200, path
+        with pytest.raises(urllib.error.HTTPError) as no_store:  # no read models yet: a page says so
+            urllib.request.urlopen(base + "/", timeout=10)
+        assert no_store.value.code == 503 and b"no read models yet" in no_store.value.read()
+    finally:
+        assert terminate(process) == 0
