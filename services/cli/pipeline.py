@@ -14,7 +14,7 @@ from typing import Any
 
 from services.cli import demo
 from services.cli.output import emit_json, fail, printable, table
-from services.cli.supervisor import ROLES, Supervisor, parse_scale
+from services.cli.supervisor import ROLES, Supervisor, check_ports, parse_scale
 from services.common import connection, identity, server
 from services.common.logging import JsonLines, configure_logging, logs_as_json
 from services.common.settings import Settings
@@ -26,29 +26,35 @@ from services.publish.sources import SourceError, check_paths, read_paths
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from services.telemetry import PortInUse  # here: other commands need no HTTP server loaded
+
     configure_logging(settings, stage=args.role)
     if settings.redis_url is None:
         server.ensure_server(settings)  # a worker may start the embedded server; readers never do
-    if args.role == "projector":
-        from services.projector.app import run_projector
+    try:
+        if args.role == "projector":
+            from services.projector.app import run_projector
 
-        asyncio.run(run_projector(settings))
-    elif args.role == "archiver":
-        from services.archive import run_archiver
+            asyncio.run(run_projector(settings))
+        elif args.role == "archiver":
+            from services.archive import run_archiver
 
-        run_archiver(settings)
-    else:
-        from services.common.worker import run_stage
+            run_archiver(settings)
+        else:
+            from services.common.worker import run_stage
 
-        # Only this stage's module: a worker does not load the other stages' libraries and data.
-        stage = importlib.import_module(f"services.{args.role}.stage").STAGE
-        asyncio.run(run_stage(stage, settings))
+            # Only this stage's module: a worker does not load the other stages' libraries and data.
+            stage = importlib.import_module(f"services.{args.role}.stage").STAGE
+            asyncio.run(run_stage(stage, settings))
+    except PortInUse as exc:
+        return fail(str(exc))
     return 0
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     try:
         scale = parse_scale(args.scale or [])
+        check_ports(scale, settings.metrics_port)
     except ValueError as exc:
         return fail(str(exc))
     started = _ensure_server(settings)
@@ -64,9 +70,12 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     if logs_as_json(settings):  # every line `up` and its workers print becomes a JSON object
         output = JsonLines(sys.stderr.buffer, "warning", stage="up")
         sys.stdout, sys.stderr = JsonLines(sys.stdout.buffer, "info", stage="up"), output
-    supervisor = Supervisor(scale, output=output)
+    supervisor = Supervisor(scale, output=output, metrics_port=settings.metrics_port)
     supervisor.start()
     print(f"newsfacts up: {supervisor.describe()} on {connection.redact(connection.redis_url(settings))}")
+    if settings.metrics_port is not None:
+        where = ", ".join(f"{role} {port}" for role, port in supervisor.ports())
+        print(f"metrics and probes (http://{settings.metrics_host}:PORT/metrics, /healthz, /readyz): {where}")
     print("Ctrl-C stops every worker gracefully.", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)
     with contextlib.suppress(KeyboardInterrupt):

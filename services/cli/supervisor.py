@@ -20,6 +20,8 @@ from services.common.logging import JsonLines
 from services.common.names import STAGES
 
 ROLES: tuple[str, ...] = (*STAGES, "projector", "archiver")
+#: The roles that serve metrics and probes (the archiver runs passes, not a loop to probe).
+METERED: tuple[str, ...] = (*STAGES, "projector")
 #: The first restart's delay, doubled at each crash up to the longest.
 BACKOFF_FIRST_S = 1.0
 BACKOFF_MAX_S = 60.0
@@ -43,10 +45,18 @@ class Supervisor:
     """Starts ``newsfacts worker ROLE`` children and stops them with SIGTERM (then SIGKILL)."""
 
     def __init__(
-        self, scale: Mapping[str, int], *, quiet: bool = False, output: JsonLines | None = None
+        self,
+        scale: Mapping[str, int],
+        *,
+        quiet: bool = False,
+        output: JsonLines | None = None,
+        metrics_port: int | None = None,
     ) -> None:
         self._scale = {role: scale.get(role, 1) for role in ROLES}
         self._children: list[Child] = []
+        #: Child i serves its metrics and probes on metrics_port + i (kept when it is restarted).
+        #: The metered roles come first in ROLES, so their ports are contiguous.
+        self._metrics_port = metrics_port
         self._quiet = quiet
         #: In JSON mode, where every line the children print goes (JSON lines kept, others wrapped).
         self._output = output
@@ -54,14 +64,30 @@ class Supervisor:
     def start(self) -> None:
         for role, copies in self._scale.items():
             for _ in range(copies):
-                self._children.append(Child(role, self._spawn(role), time.monotonic()))
+                self._children.append(Child(role, self._spawn(role, len(self._children)), time.monotonic()))
 
-    def _spawn(self, role: str) -> subprocess.Popen[bytes]:
+    def ports(self) -> list[tuple[str, int]]:
+        """(role, metrics port) of every child, in start order; empty when metrics are off."""
+        base = self._metrics_port
+        if base is None:
+            return []
+        return [(c.role, base + n) for n, c in enumerate(self._children) if c.role in METERED]
+
+    def _env(self, role: str, slot: int) -> dict[str, str]:
+        """The environment of child ``slot``: its own metrics port, or none (never one port for all)."""
+        env = {k: v for k, v in os.environ.items() if k != "NEWSFACTS_METRICS_PORT"}
+        if self._metrics_port is not None and role in METERED:
+            env["NEWSFACTS_METRICS_PORT"] = str(self._metrics_port + slot)
+        return env
+
+    def _spawn(self, role: str, slot: int) -> subprocess.Popen[bytes]:
         cmd = [sys.executable, "-m", "services.cli", "worker", role]
         if self._quiet or self._output is None:
             out = subprocess.DEVNULL if self._quiet else None
-            return subprocess.Popen(cmd, stdout=out, stderr=out, env=dict(os.environ))
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ))
+            return subprocess.Popen(cmd, stdout=out, stderr=out, env=self._env(role, slot))
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=self._env(role, slot)
+        )
         threading.Thread(target=self._pump, args=(role, proc, self._output), daemon=True).start()
         return proc
 
@@ -77,7 +103,7 @@ class Supervisor:
         """Restart children that exited, each once its backoff has passed; return what to tell the user."""
         now = time.monotonic() if now is None else now
         notes = []
-        for child in self._children:
+        for n, child in enumerate(self._children):
             if child.restart_at is None:
                 code = child.proc.poll()
                 if code is None:
@@ -92,7 +118,7 @@ class Supervisor:
                 )
                 child.delay = min(child.delay * 2, BACKOFF_MAX_S)
             elif now >= child.restart_at:
-                child.proc, child.started, child.restart_at = self._spawn(child.role), now, None
+                child.proc, child.started, child.restart_at = self._spawn(child.role, n), now, None
                 child.restarts += 1
         return notes
 
@@ -127,3 +153,13 @@ def parse_scale(values: list[str]) -> dict[str, int]:
             )
         scale[role] = int(count)
     return scale
+
+
+def check_ports(scale: Mapping[str, int], base: int | None) -> None:
+    """Raise ValueError when the children's metrics ports (base + i) would run past 65535."""
+    children = sum(scale.get(role, 1) for role in METERED)
+    if base is not None and base + children - 1 > 65535:
+        raise ValueError(
+            f"NEWSFACTS_METRICS_PORT={base}: {children} processes need ports {base} to "
+            f"{base + children - 1}, past 65535"
+        )

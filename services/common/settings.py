@@ -147,6 +147,18 @@ class Settings(BaseSettings):
         description="Keep at least this much of the log hot in Redis (e.g. 6h, 7d; 0 = trim whatever is "
         "safely archived; never = archive but do not trim).",
     )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve /metrics, /healthz and /readyz on this port (a worker or the projector; "
+        "`up` gives its children this port + i). Unset: no HTTP at all.",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        description="Address the metrics and probe port binds (0.0.0.0 in a container: probes, scrapes).",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
 

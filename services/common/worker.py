@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -37,6 +37,7 @@ from services.common.reprocess import request_target, resolve
 from services.common.settings import Settings
 from services.common.stage import Stage, StageContext, entry_payload, outcome_for
 from services.common.topology import ensure_topology
+from services.telemetry import StageMeter, serving
 
 
 class Sink(Protocol):
@@ -129,13 +130,21 @@ def stage_context(stage: Stage, settings: Settings) -> StageContext:
     )
 
 
-def build_broker(url: str, stage: Stage, settings: Settings, sink: Sink, consumer: str) -> RedisBroker:
+def build_broker(
+    url: str, stage: Stage, settings: Settings, sink: Sink, consumer: str, middlewares: Sequence[Any] = ()
+) -> RedisBroker:
     """A broker with the stage's two subscribers (new entries, and reclaimed ones) wired to ``sink``."""
     ctx = stage_context(stage, settings)
     names = settings.names
     log = structlog.get_logger().bind(stage=stage.name, consumer=consumer)
     # Our own stdlib logger: FastStream then adds no handler of its own, and ours renders its records.
-    broker = RedisBroker(url, graceful_timeout=30.0, logger=logging.getLogger(BROKER_LOGGER), log_level=10)
+    broker = RedisBroker(
+        url,
+        graceful_timeout=30.0,
+        logger=logging.getLogger(BROKER_LOGGER),
+        log_level=10,
+        middlewares=middlewares,
+    )
     stream, group = names.input_stream(stage.name), names.group(stage.name)
 
     async def handle(msg: RedisBatchStreamMessage) -> None:
@@ -181,8 +190,10 @@ def build_broker(url: str, stage: Stage, settings: Settings, sink: Sink, consume
     return broker
 
 
-def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None) -> FastStream:
-    """A FastStream app running one process of ``stage`` against the configured server."""
+def worker_app(
+    stage: Stage, settings: Settings, *, consumer: str | None = None, meter: StageMeter | None = None
+) -> FastStream:
+    """A FastStream app running one process of ``stage`` on the configured server, counted by ``meter``."""
     url = connection.redis_url(settings)
     names = settings.names
     consumer = consumer or consumer_name(stage.name)
@@ -190,6 +201,7 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
     stream, group = names.input_stream(stage.name), names.group(stage.name)
     archive = open_archive(settings)
     short = STAGE_INPUT[stage.name]
+    meter = meter or StageMeter(stage.name)
     sink = RedisSink(
         client,
         stream,
@@ -198,7 +210,7 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
         settings.max_deliveries,
         lambda ids: {eid: fields for eid, (_, fields) in archive.find(short, 0, ids).items()},
     )
-    broker = build_broker(url, stage, settings, sink, consumer)
+    broker = build_broker(url, stage, settings, meter.wrap(sink), consumer, meter.middlewares())
     log = structlog.get_logger().bind(stage=stage.name, consumer=consumer)
 
     @asynccontextmanager
@@ -225,7 +237,13 @@ def worker_app(stage: Stage, settings: Settings, *, consumer: str | None = None)
     def stopping() -> None:
         STOPPING.set()  # from here a dropped connection is part of the stop, not a fault
 
-    return FastStream(broker, lifespan=lifespan, logger=None, on_shutdown=[stopping])
+    return FastStream(
+        broker,
+        lifespan=lifespan,
+        logger=None,
+        after_startup=[meter.started],
+        on_shutdown=[meter.stopping, stopping],
+    )
 
 
 async def _leave_group(client: Redis, stream: str, group: str, consumer: str) -> None:
@@ -264,7 +282,15 @@ def _unresolved(entry_id: bytes, fields: Mapping[bytes, bytes]) -> Failure | Non
 
 
 async def run_stage(stage: Stage, settings: Settings) -> None:
-    """Run a stage until SIGTERM/SIGINT; if its consumer group vanishes (stream deleted, server
+    """Run a stage until SIGTERM/SIGINT, with its metrics and probes served when a port is set."""
+    meter = StageMeter(stage.name)  # one for the process: counts survive a recreated group
+    probes = meter.probes(settings.names.input_stream(stage.name), settings.names.group(stage.name))
+    async with serving(settings, probes):
+        await _restarting(stage, settings, meter)
+
+
+async def _restarting(stage: Stage, settings: Settings, meter: StageMeter) -> None:
+    """Run the stage; if its consumer group vanishes (stream deleted, server
     flushed), recreate it and carry on rather than stop silently.
 
     Recreating the group from the start of the stream is safe: the commit guard makes every entry
@@ -275,7 +301,7 @@ async def run_stage(stage: Stage, settings: Settings) -> None:
     pause = 0.5
     while True:
         try:
-            await worker_app(stage, settings, consumer=consumer).run()
+            await worker_app(stage, settings, consumer=consumer, meter=meter).run()
         except (ConnectionError, RedisTimeoutError, OSError) as exc:
             if not STOPPING.is_set():
                 raise

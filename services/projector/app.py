@@ -38,6 +38,7 @@ from services.projector.entries import LogEntry, Undecodable, to_entry
 from services.projector.store import ReadModelStore
 from services.readstore.errors import StoreUnavailable
 from services.replay.rebuild import replay_into
+from services.telemetry import ProjectorMeter, serving
 
 #: The longest wait between attempts while the server is unreachable.
 MAX_PAUSE_S = 5.0
@@ -48,7 +49,9 @@ HEARTBEAT_S = 10.0
 class Projector:
     """One projector process's loop: ``await run()`` until ``exit()`` (or SIGTERM under ``run_projector``)."""
 
-    def __init__(self, settings: Settings, path: Path | None = None) -> None:
+    def __init__(
+        self, settings: Settings, path: Path | None = None, meter: ProjectorMeter | None = None
+    ) -> None:
         self._settings = settings
         if path is None and readstore.is_postgres(settings.read_store_url):
             self.path = None
@@ -56,6 +59,10 @@ class Projector:
         else:
             self.path = path or generations.current(settings)
             self._store = ReadModelStore.open(self.path)  # readers may open it from now on
+        self.store_open = True
+        #: The last entry id folded, per stream key (what the lag metric compares the heads with).
+        self.positions: dict[str, str] = {}
+        self._meter = meter or ProjectorMeter()
         self._stop = asyncio.Event()
         self._log = structlog.get_logger().bind(stage="projector")
         where = str(self.path.resolve()) if self.path else readstore.describe(settings)
@@ -79,6 +86,7 @@ class Projector:
                 await client.aclose()
         finally:
             self._store.close()
+            self.store_open = False
             self._log.info("projector stopped")
 
     async def _register(self, client: Redis) -> None:
@@ -116,6 +124,7 @@ class Projector:
                     await self._register(client)
                     await self._catch_up(client)
                     cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
+                    self.positions = {str(k): str(v) for k, v in cursors.items()}
                 if time.monotonic() - beat_at >= 1.0:  # the heartbeat status and readers look at
                     at = {s: str(cursors.get(names.stream(s), "0-0")) for s in LOG_STREAMS}
                     await health.beat(client, names, at)
@@ -132,12 +141,15 @@ class Projector:
                 for stream, rows in reply:
                     short = short_of[stream]
                     entries += [to_entry(short, eid, fields, names=names) for eid, fields in rows]
-                    cursors[names.stream(short)] = text(rows[-1][0])
+                    cursors[names.stream(short)] = self.positions[names.stream(short)] = text(rows[-1][0])
+                started = time.perf_counter()
                 applied = await self._apply(entries)
                 if applied is None:
                     return  # stopped while the store was out of reach: the batch is read again at start
+                self._meter.folded(len(entries), applied, time.perf_counter() - started)
                 if store.moved():  # a new generation switched in, or reconnected: follow from its positions
                     cursors = {names.stream(s): p for s, p in store.positions().items() if s in LOG_STREAMS}
+                    self.positions = {str(k): str(v) for k, v in cursors.items()}
                     self._log.info("read models switched; following the new generation")
                 self._log.debug("batch projected", size=len(entries), applied=applied, streams=len(reply))
             if reply or time.monotonic() - self._heard >= HEARTBEAT_S:
@@ -183,14 +195,26 @@ class Projector:
             await asyncio.wait_for(self._stop.wait(), seconds)
 
 
-def projector_app(settings: Settings, path: Path | None = None) -> Projector:
+def projector_app(
+    settings: Settings, path: Path | None = None, meter: ProjectorMeter | None = None
+) -> Projector:
     """The projector folding the log into the store at ``path`` (default: the live store the settings
     name: the SQLite live generation, or the PostgreSQL database)."""
-    return Projector(settings, path)
+    return Projector(settings, path, meter)
 
 
 async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> None:
-    """Run the projector until SIGTERM/SIGINT, moving to a new generation when a rebuild switches to one."""
+    """Run the projector until SIGTERM/SIGINT, with its metrics and probes served when a port is set."""
+    meter = ProjectorMeter()
+    current: list[Projector] = []  # the generation being followed, for readiness and lag
+    async with serving(settings, meter.probes(lambda: current[-1] if current else None)):
+        await _following(settings, check_every_s, meter, current)
+
+
+async def _following(
+    settings: Settings, check_every_s: float, meter: ProjectorMeter, current: list[Projector]
+) -> None:
+    """Follow the log, moving to a new generation when a rebuild switches to one."""
     log = structlog.get_logger().bind(stage="projector")
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
@@ -203,10 +227,11 @@ async def run_projector(settings: Settings, *, check_every_s: float = 1.0) -> No
     while True:
         try:
             path = generations.current(settings)
-            app = projector_app(settings, path)
+            app = projector_app(settings, path, meter)
         except Exception as exc:
             await _tell(settings, partial(health.failed, names=settings.names, error=exc))
             raise
+        current[:] = [app]
 
         async def watch(app: Projector = app, path: Path = path) -> None:
             while generations.current(settings) == path:

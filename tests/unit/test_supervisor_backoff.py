@@ -15,7 +15,7 @@ class CrashingSupervisor(Supervisor):
 
     spawned = 0
 
-    def _spawn(self, role: str) -> subprocess.Popen[bytes]:
+    def _spawn(self, role: str, slot: int) -> subprocess.Popen[bytes]:
         self.spawned += 1
         proc = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
         proc.wait()
